@@ -1,0 +1,27 @@
+"""The REST API under /api/v1 (API.md)."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from irontriangle import __version__
+from irontriangle.accounts.api import router as accounts_router
+from irontriangle.common.api import router as common_router
+from irontriangle.common.apitools import AUTH, install_error_handlers
+from irontriangle.notifications.api import router as notifications_router
+from irontriangle.org.api import router as org_router
+
+api = NinjaAPI(
+    title="IronTriangle API",
+    version=__version__,
+    description="Key-account sales management: accounts, relationships, opportunities, collections, renewals.",
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("", org_router)
+api.add_router("", accounts_router)
+api.add_router("", notifications_router)
+api.add_router("", common_router)

@@ -1,0 +1,68 @@
+"""Keyset pagination: pages cost the same at row 50 and at row 5,000,000."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from irontriangle.common.errors import InvalidInput
+
+T = TypeVar("T")
+
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def _encode(order: str, value: str, pk: int) -> str:
+    raw = json.dumps([order, value, pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, order: str, field: models.Field) -> tuple[Any, int]:
+    bad = InvalidInput.single("cursor", "invalid_cursor", _("The cursor is not valid for this list."))
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        saved_order, value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if saved_order != order or not isinstance(pk, int) or not isinstance(value, str):
+            raise bad
+        return field.to_python(value), pk
+    except (ValueError, TypeError, binascii.Error, ValidationError, UnicodeDecodeError):
+        raise bad from None
+
+
+def keyset_page(queryset: models.QuerySet[T], *, order: str, cursor: str | None, limit: int) -> Page[T]:
+    """One page ordered by `order` (a non-null field, `-` for descending) with the primary key as tie-break."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput.single(
+            "limit", "out_of_range", _("limit must be between 1 and %(max)s.") % {"max": MAX_LIMIT}
+        )
+    descending = order.startswith("-")
+    name = order.lstrip("-")
+    field = queryset.model._meta.get_field(name)
+    sign = "-" if descending else ""
+    queryset = queryset.order_by(f"{sign}{name}", f"{sign}pk")
+    if cursor:
+        value, pk = _decode(cursor, order, field)
+        after = "lt" if descending else "gt"
+        queryset = queryset.filter(Q(**{f"{name}__{after}": value}) | Q(**{name: value, f"pk__{after}": pk}))
+    rows = list(queryset[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = _encode(order, field.value_to_string(last), last.pk)
+    return Page(items=rows, next_cursor=next_cursor)

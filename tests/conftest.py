@@ -1,0 +1,110 @@
+"""Shared test set-up: real databases, real HTTP through the full middleware, no outside network."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.factories import make_unit, make_user
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address: Any) -> Any:
+    """Tests may talk to this machine only; anything else is a bug in the test or the code."""
+    if isinstance(address, tuple) and self.family in (socket.AF_INET, socket.AF_INET6):
+        host = address[0]
+        try:
+            allowed = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            allowed = host in ("localhost",)
+        if not allowed:
+            raise OSError(f"network access outside loopback blocked in tests: {host}")
+    return _real_connect(self, address)
+
+
+socket.socket.connect = _loopback_only  # type: ignore[method-assign]
+
+
+class ApiClient:
+    """The Django test client speaking JSON with a bearer token, through every middleware."""
+
+    def __init__(self, token: str | None = None, language: str = "en") -> None:
+        self.client = Client()
+        self.headers: dict[str, str] = {"Accept-Language": language}
+        if token:
+            self.headers["Authorization"] = f"Bearer {token}"
+
+    def _call(self, method: str, path: str, data: Any = None, **headers: str) -> Any:
+        url = path if path.startswith("/api/") else f"/api/v1{path}"
+        all_headers = {**self.headers, **headers}
+        kwargs: dict[str, Any] = {"headers": all_headers}
+        if method in ("get", "delete"):
+            if data is not None:
+                kwargs["data"] = data
+        else:
+            kwargs["data"] = data if data is not None else {}
+            kwargs["content_type"] = "application/json"
+        return getattr(self.client, method)(url, **kwargs)
+
+    def get(self, path: str, params: Any = None, **headers: str) -> Any:
+        return self._call("get", path, params, **headers)
+
+    def post(self, path: str, data: Any = None, **headers: str) -> Any:
+        return self._call("post", path, data, **headers)
+
+    def patch(self, path: str, data: Any = None, **headers: str) -> Any:
+        return self._call("patch", path, data, **headers)
+
+    def put(self, path: str, data: Any = None, **headers: str) -> Any:
+        return self._call("put", path, data, **headers)
+
+    def delete(self, path: str, **headers: str) -> Any:
+        return self._call("delete", path, None, **headers)
+
+
+def api_as(user: Any, language: str = "en") -> ApiClient:
+    from irontriangle.org.services import token_create
+
+    _token, raw = token_create(user=user, name="tests")
+    return ApiClient(raw, language)
+
+
+@pytest.fixture
+def org(db: Any) -> dict[str, Any]:
+    """A small company: a KA region with two branches, an SMB unit, finance and the middle office."""
+    hq = make_unit("hq", "总部", "ka")
+    east = make_unit("ka-east", "华东大客户部", "ka", parent=hq)
+    shanghai = make_unit("ka-sh", "上海分公司", "ka", parent=east)
+    north = make_unit("ka-north", "华北大客户部", "ka", parent=hq)
+    smb = make_unit("smb", "中小企业部", "smb", parent=hq)
+    finance = make_unit("finance", "财务部", "finance", parent=hq)
+    ops = make_unit("ops", "销售运营中台", "ops", parent=hq)
+    return {
+        "units": {
+            "hq": hq,
+            "east": east,
+            "shanghai": shanghai,
+            "north": north,
+            "smb": smb,
+            "finance": finance,
+            "ops": ops,
+        },
+        "ar": make_user("ar", units=[shanghai], display_name="王磊"),
+        "sr": make_user("sr", units=[shanghai], display_name="李娜"),
+        "manager": make_user("manager", units=[east], manager_of=[east], display_name="张伟"),
+        "outsider": make_user("outsider", units=[north], display_name="赵敏"),
+        "north_manager": make_user("north_manager", units=[north], manager_of=[north]),
+        "finance_user": make_user("finance_user", units=[finance]),
+        "admin": make_user("admin", admin=True),
+    }
+
+
+@pytest.fixture
+def api() -> Iterator[Any]:
+    yield api_as

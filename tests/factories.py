@@ -1,0 +1,45 @@
+"""Test data made through the services, as the product makes it."""
+
+from __future__ import annotations
+
+from itertools import count
+from typing import Any
+
+from irontriangle.accounts.models import Account
+from irontriangle.accounts.services import account_create
+from irontriangle.common.access import viewer_of
+from irontriangle.org.models import OrgUnit, User
+from irontriangle.org.services import unit_create, user_create
+
+PASSWORD = "Tr1angle-pass!"
+_sequence = count(1)
+
+
+def make_unit(code: str, name: str, segment: str, parent: OrgUnit | None = None) -> OrgUnit:
+    return unit_create(code=code, name=name, segment=segment, parent_code=parent.code if parent else None)
+
+
+def make_user(
+    username: str | None = None,
+    *,
+    units: list[OrgUnit] = (),  # type: ignore[assignment]
+    manager_of: list[OrgUnit] = (),  # type: ignore[assignment]
+    admin: bool = False,
+    display_name: str = "",
+    email: str = "",
+) -> User:
+    username = username or f"user{next(_sequence)}"
+    return user_create(
+        username=username,
+        password=PASSWORD,
+        display_name=display_name,
+        email=email or f"{username}@example.com",
+        is_admin=admin,
+        unit_codes=[unit.code for unit in units],
+        manager_of=[unit.code for unit in manager_of],
+    )
+
+
+def make_account(owner: User, **data: Any) -> Account:
+    data.setdefault("name", f"测试客户 {next(_sequence)}")
+    return account_create(viewer=viewer_of(owner), actor=owner, data=data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from irontriangle import __version__
 from irontriangle.accounts.api import router as accounts_router
@@ -11,7 +12,14 @@ from irontriangle.common.apitools import AUTH, install_error_handlers
 from irontriangle.notifications.api import router as notifications_router
 from irontriangle.org.api import router as org_router
 
+
+class Utf8JSONRenderer(JSONRenderer):
+    # Chinese names travel as themselves, not as \uXXXX escapes: smaller and readable in logs.
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
     title="IronTriangle API",
     version=__version__,
     description="Key-account sales management: accounts, relationships, opportunities, collections, renewals.",

@@ -120,6 +120,9 @@ class WebhookDelivery(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.event} → {self.subscription} ({self.status})"
+
 
 class DeliveryAttempt(models.Model):
     """The delivery log: every try, with what the receiver answered."""
@@ -133,6 +136,9 @@ class DeliveryAttempt(models.Model):
 
     class Meta:
         ordering = ["attempted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.attempted_at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"
 
 
 register_enum("webhook.format", WebhookFormat)

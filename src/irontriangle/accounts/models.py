@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from irontriangle.accounts.credit_code import validate_credit_code
 from irontriangle.common.enums import register_enum
 from irontriangle.common.models import BusinessModel
+from irontriangle.common.money import MoneyField
 
 
 class Coverage(models.TextChoices):
@@ -59,9 +59,6 @@ class TeamRole(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-MONEY = {"max_digits": 18, "decimal_places": 2, "validators": [MinValueValidator(0)]}
-
-
 class Account(BusinessModel):
     name = models.CharField(_("name"), max_length=200)
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
@@ -79,7 +76,7 @@ class Account(BusinessModel):
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     region = models.CharField(_("region"), max_length=100, blank=True)
     coverage = models.CharField(_("coverage"), max_length=20, choices=Coverage.choices, blank=True)
-    annual_revenue = models.DecimalField(_("annual revenue"), null=True, blank=True, **MONEY)
+    annual_revenue = MoneyField(_("annual revenue"), null=True, blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -96,7 +93,7 @@ class Account(BusinessModel):
         _("strategic fit"), max_length=20, choices=StrategicFit.choices, default=StrategicFit.NEUTRAL
     )
     cash_flow_customer = models.BooleanField(_("cash-flow customer"), default=False)
-    potential = models.DecimalField(_("potential per year"), null=True, blank=True, **MONEY)
+    potential = MoneyField(_("potential per year"), null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     owner_unit = models.ForeignKey(
         "org.OrgUnit", verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="accounts"
@@ -167,7 +164,7 @@ class AccountTeamMember(models.Model):
         return f"{self.user} · {self.get_role_display()}"
 
 
-for _name, _choices in {
+_ENUMS: dict[str, type[models.TextChoices]] = {
     "account.coverage": Coverage,
     "account.segment": Segment,
     "account.tier": Tier,
@@ -175,5 +172,6 @@ for _name, _choices in {
     "account.lifecycle_stage": LifecycleStage,
     "account.strategic_fit": StrategicFit,
     "account_team.role": TeamRole,
-}.items():
+}
+for _name, _choices in _ENUMS.items():
     register_enum(_name, _choices)

@@ -26,6 +26,8 @@ def account_scope(viewer: Viewer, *, prefix: str = "") -> Q:
     """The accounts a viewer may see, as a filter usable from any model that points at accounts."""
     if viewer.read_all:
         return Q()
+    if viewer.user_id is None:
+        return Q(pk__in=[])
     on_team = AccountTeamMember.objects.filter(
         active_team(), account_id=OuterRef(f"{prefix}pk"), user_id=viewer.user_id
     )
@@ -83,7 +85,7 @@ def account_team(account: Account) -> list[AccountTeamMember]:
 
 
 def is_on_team(viewer: Viewer, account: Account) -> bool:
-    return account.team_members.filter(active_team(), user_id=viewer.user_id).exists()
+    return viewer.user_id is not None and account.team_members.filter(active_team(), user_id=viewer.user_id).exists()
 
 
 def can_edit_account(viewer: Viewer, account: Account) -> bool:

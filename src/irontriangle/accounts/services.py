@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -129,7 +129,7 @@ def _assign(account: Account, data: dict[str, Any]) -> None:
     for name in EDITABLE_FIELDS:
         if name in data:
             value = data[name]
-            field = Account._meta.get_field(name)
+            field = cast(models.Field, Account._meta.get_field(name))
             if value is None and not field.null:
                 value = "" if field.empty_strings_allowed else field.get_default()
             setattr(account, name, value)
@@ -148,7 +148,8 @@ def account_create(*, viewer: Viewer, actor: User, data: dict[str, Any]) -> Acco
                 "owner_unit_code", "required", _("Name the owner unit; you belong to no unit to default to.")
             )
         data["owner_unit_code"] = primary.unit.code
-    data.setdefault("owner_id", actor.pk)
+    if data.get("owner_id") is None:  # the API sends every field, an absent owner as None
+        data["owner_id"] = actor.pk
     _assign(account, data)
     _resolve_references(viewer, account, data)
     _check_credit_code(account)
@@ -203,13 +204,17 @@ def account_update(
                 % {
                     "user": actor.label,
                     "name": current.name,
-                    "fields": ", ".join(str(Account._meta.get_field(name).verbose_name) for name in changed),
+                    "fields": ", ".join(_label(name) for name in changed),
                 }
             ),
             _link(current),
         ),
     )
     return current
+
+
+def _label(name: str) -> str:
+    return str(cast(models.Field, Account._meta.get_field(name)).verbose_name)
 
 
 def _plain(value: Any) -> Any:

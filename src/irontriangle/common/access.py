@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 
@@ -40,7 +41,7 @@ class Viewer:
 
     def manages_path(self, unit_path: str | None) -> bool:
         """True when the unit with this path is one the viewer manages or lies below one."""
-        return bool(unit_path) and any(unit_path.startswith(path) for path in self.managed_paths)
+        return bool(unit_path) and any(str(unit_path).startswith(path) for path in self.managed_paths)
 
     def manager_scope(self, path_lookup: str) -> Q:
         """A filter matching rows whose owner unit lies at or below a unit the viewer manages."""
@@ -91,5 +92,5 @@ def get_visible(queryset: models.QuerySet[M], pk: Any) -> M:
         if not 0 < key < 2**63:
             raise NotFound()
         return queryset.get(pk=key)
-    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound() from None

@@ -62,12 +62,13 @@ Kind = Annotated[str, Field(pattern=r"^[a-z_]+\.[a-z_]+$", max_length=100)]
 def restore_from_trash(request: HttpRequest, kind: Kind, record_id: Id) -> Any:
     who = viewer(request)
     record = trash_get(who, kind, record_id)
+    deleted_at = record.deleted_at
     restored = trash_restore(who, actor(request), record)
     return {
         "kind": kind,
         "kind_label": str(type(restored)._meta.verbose_name),
         "id": restored.pk,
         "title": str(restored),
-        "deleted_at": record.deleted_at,
+        "deleted_at": deleted_at,
         "deleted_by": "",
     }

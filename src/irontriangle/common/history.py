@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 
@@ -39,7 +39,7 @@ def _display(model_field: models.Field, value: Any) -> Any:
     return value
 
 
-def history_of(record: models.Model, viewer: Viewer, *, display: bool = False) -> list[HistoryEntry]:
+def history_of(record: Any, viewer: Viewer, *, display: bool = False) -> list[HistoryEntry]:
     """Newest first. `display` turns enum codes into localised labels for the web page."""
     hidden = hidden_fields(viewer, record) | set(getattr(record, "HISTORY_HIDDEN_FIELDS", ()))
     rows = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
@@ -52,7 +52,7 @@ def history_of(record: models.Model, viewer: Viewer, *, display: bool = False) -
             for change in delta.changes:
                 if change.field in hidden:
                     continue
-                model_field = record._meta.get_field(change.field)
+                model_field = cast(models.Field, record._meta.get_field(change.field))
                 old, new = change.old, change.new
                 if display:
                     old, new = _display(model_field, old), _display(model_field, new)

@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,15 +15,16 @@ from django.utils.translation import gettext as _
 
 from irontriangle.common.errors import InvalidInput
 
-T = TypeVar("T")
+T = TypeVar("T", bound=models.Model)
+P = TypeVar("P")
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
 
 
 @dataclass
-class Page(Generic[T]):
-    items: list[T]
+class Page(Generic[P]):
+    items: list[P]
     next_cursor: str | None
 
 
@@ -52,7 +53,7 @@ def keyset_page(queryset: models.QuerySet[T], *, order: str, cursor: str | None,
         )
     descending = order.startswith("-")
     name = order.lstrip("-")
-    field = queryset.model._meta.get_field(name)
+    field = cast(models.Field, queryset.model._meta.get_field(name))
     sign = "-" if descending else ""
     queryset = queryset.order_by(f"{sign}{name}", f"{sign}pk")
     if cursor:

@@ -36,7 +36,7 @@ def restricted_fields(model: type[models.Model]) -> dict[str, Rule]:
 
 
 def can_see(viewer: Viewer, record: Any, field_name: str) -> bool:
-    rule = restricted_fields(type(record) if record is not None else type(None)).get(field_name)
+    rule = _RULES.get(type(record), {}).get(field_name)
     return rule is None or rule(viewer, record)
 
 

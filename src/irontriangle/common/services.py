@@ -21,11 +21,11 @@ def invalid_from_validation(exc: ValidationError) -> InvalidInput:
     if hasattr(exc, "error_dict"):
         for name, field_errors in exc.error_dict.items():
             for error in field_errors:
-                message = error.message % error.params if error.params else error.message
+                message = str(error.message % error.params if error.params else error.message)
                 errors.append(FieldError(name if name != "__all__" else "non_field", error.code or "invalid", message))
     else:
         for error in exc.error_list:
-            message = error.message % error.params if error.params else error.message
+            message = str(error.message % error.params if error.params else error.message)
             errors.append(FieldError("non_field", error.code or "invalid", message))
     return InvalidInput(errors)
 

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from django.apps import apps
-from django.db import models
 
 from irontriangle.common.access import Viewer
 from irontriangle.common.errors import Forbidden, NotFound
@@ -62,7 +61,7 @@ def trash_list(viewer: Viewer, *, limit: int = 200) -> list[TrashItem]:
     return items[:limit]
 
 
-def trash_get(viewer: Viewer, kind: str, pk: Any) -> models.Model:
+def trash_get(viewer: Viewer, kind: str, pk: Any) -> Any:
     _require_admin(viewer)
     model = trashable_models().get(kind)
     if model is None:
@@ -81,7 +80,7 @@ def register_restorer(kind: str, restorer: Any) -> None:
     _RESTORERS[kind] = restorer
 
 
-def trash_restore(viewer: Viewer, actor: Any, record: models.Model) -> models.Model:
+def trash_restore(viewer: Viewer, actor: Any, record: Any) -> Any:
     _require_admin(viewer)
     from irontriangle.common.services import record_restore
 

@@ -65,10 +65,10 @@ def load_demo() -> None:
         )
     for key, username, role, primary in data.TEAMS:
         account = accounts[key]
-        owner = users[account.owner.username]  # type: ignore[union-attr]
+        account_owner = users[account.owner.username]  # type: ignore[union-attr]
         team_member_add(
-            viewer=viewer_of(owner),
-            actor=owner,
+            viewer=viewer_of(account_owner),
+            actor=account_owner,
             account=account,
             user_id=users[username].pk,
             role=role,

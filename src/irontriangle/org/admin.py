@@ -14,7 +14,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("IronTriangle"), {"fields": ("display_name",)}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("IronTriangle"), {"fields": ("display_name",)}))
     list_display = ("username", "display_name", "email", "is_active", "is_superuser", "last_login")
     search_fields = ("username", "display_name", "email")
     inlines = [MembershipInline]

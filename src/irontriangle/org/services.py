@@ -86,7 +86,8 @@ def user_create(
     if errors:
         raise InvalidInput(errors)
     all_codes = list(dict.fromkeys([*unit_codes, *manager_of]))
-    units = _units_by_code(all_codes, "unit_codes")
+    units = _units_by_code(list(dict.fromkeys(unit_codes)), "unit_codes")
+    units.update(_units_by_code([code for code in dict.fromkeys(manager_of) if code not in units], "manager_of"))
     candidate.is_staff = is_admin
     candidate.is_superuser = is_admin
     candidate.set_password(password)

@@ -85,7 +85,7 @@ class Command(BaseCommand):
             for child in children:
                 code = child.poll()
                 if code is not None:
-                    self.stderr.write(f"process {child.args[3] if len(child.args) > 3 else child.args} ended ({code})")
+                    self.stderr.write(f"process {child.pid} ended with status {code}; stopping the others")
                     exit_code = code or 1
                     stopping = True
             time.sleep(0.5)

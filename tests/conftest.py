@@ -108,3 +108,21 @@ def org(db: Any) -> dict[str, Any]:
 @pytest.fixture
 def api() -> Iterator[Any]:
     yield api_as
+
+
+@pytest.fixture
+def reader(org: dict[str, Any]) -> Any:
+    """A user in the SMB unit who holds the global read permission and nothing else."""
+    from tests.factories import grant_permission
+
+    return grant_permission(make_user("reader", units=[org["units"]["smb"]]), "read_all_records")
+
+
+@pytest.fixture
+def team_account(org: dict[str, Any]) -> Any:
+    """An account owned by the Shanghai AR, with the SR on its team."""
+    from tests.factories import add_to_team, make_account
+
+    account = make_account(org["ar"], name="中国移动上海公司", segment="ka", tier="s")
+    add_to_team(account, org["sr"], "sr")
+    return account

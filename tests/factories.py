@@ -43,3 +43,30 @@ def make_user(
 def make_account(owner: User, **data: Any) -> Account:
     data.setdefault("name", f"测试客户 {next(_sequence)}")
     return account_create(viewer=viewer_of(owner), actor=owner, data=data)
+
+
+def grant_permission(user: User, codename: str) -> User:
+    """Give a user one of the product's permissions (`read_all_records`, ...) and return a fresh copy:
+    Django caches permissions on the instance."""
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="org", codename=codename))
+    return User.objects.get(pk=user.pk)
+
+
+def add_to_team(account: Account, user: User, role: str = "sr", *, by: User | None = None, is_primary: bool = True):
+    """Put a user on an account team through the service, as the owner (or `by`) would."""
+    from irontriangle.accounts.services import team_member_add
+
+    actor = by or account.owner
+    return team_member_add(
+        viewer=viewer_of(actor), actor=actor, account=account, user_id=user.pk, role=role, is_primary=is_primary
+    )
+
+
+def update_account(account: Account, actor: User, **data: Any) -> Account:
+    """Change an account through the service with its current version, as a client would."""
+    from irontriangle.accounts.services import account_update
+
+    current = Account.all_objects.get(pk=account.pk)
+    return account_update(viewer=viewer_of(actor), actor=actor, account=current, data=data, version=current.version)

@@ -76,18 +76,20 @@ def main() -> int:
     else:
         env.pop("DATABASE_URL", None)
     server = None
+    server_log = None
     try:
         irontriangle(env, "migrate", "--no-input", "-v0")
         irontriangle(env, "demo")
         admin_token = irontriangle(env, "token", "create", "admin", "--name", "fuzz")
         user_token = irontriangle(env, "token", "create", "ar", "--name", "fuzz")
         port = free_port()
+        # The server logs to a file: a pipe that nobody reads fills up and stalls the server.
+        server_log = open(Path(data_dir) / "server.log", "w")  # noqa: SIM115
         server = subprocess.Popen(
             [str(BIN / "irontriangle"), "serve", "--port", str(port), "--no-worker", "--workers", "2"],
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
         )
         schema = f"http://127.0.0.1:{port}/api/v1/openapi.json"
         wait_ready(schema)
@@ -123,12 +125,14 @@ def main() -> int:
         if server is not None:
             server.terminate()
             try:
-                _out, errors = server.communicate(timeout=30)
+                server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
-                _out, errors = server.communicate()
-            if "Traceback" in (errors or ""):
-                print(errors[-4000:], file=sys.stderr)
+        if server_log is not None:
+            server_log.close()
+            log_text = (Path(data_dir) / "server.log").read_text(errors="replace")
+            if "Traceback" in log_text:
+                print(log_text[-6000:], file=sys.stderr)
         if pg_name:
             drop_postgres(base_url, pg_name)
 

@@ -471,3 +471,24 @@ def test_deleting_keeps_the_team_history(org, team_account):
     assert api_as(org["ar"]).delete(f"/accounts/{team_account.pk}").status_code == 204
 
     assert AccountTeamMember.objects.filter(account_id=team_account.pk).count() == 2
+
+
+def test_hostile_text_in_query_and_body_is_422_never_500(org, team_account):
+    client = api_as(org["ar"])
+    raw = client.client
+    auth = client.headers["Authorization"]
+
+    nul_query = client.get("/accounts", {"q": "a\x00b"})
+    surrogate = raw.post(
+        "/api/v1/accounts",
+        b'{"name": "\\ud800"}',
+        content_type="application/json",
+        headers={"Authorization": auth},
+    )
+    huge_number = client.post("/accounts", {"name": "x", "employees": 10**30})
+    wrong_type = client.patch(f"/accounts/{team_account.pk}", {"version": "one", "name": ["x"]})
+
+    assert nul_query.status_code == 422
+    assert surrogate.status_code == 422
+    assert huge_number.status_code == 422 and _error_fields(huge_number) == {"employees"}
+    assert wrong_type.status_code == 422 and _error_fields(wrong_type) == {"version", "name"}

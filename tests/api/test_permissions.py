@@ -1,0 +1,202 @@
+"""The permission walker: every object route of the OpenAPI document answers an outsider 404.
+
+Object routes are the paths with a path parameter. ROUTES maps each path template to a fixture that
+yields real ids of records the outsider cannot see (and a valid body where the method takes one), so
+the answer tests access, not input validation. A new object route without an entry here makes
+`test_every_object_route_has_an_entry` fail: add the route's fixture with its step.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from irontriangle.accounts.models import Account, AccountTeamMember
+from irontriangle.notifications.models import Notification, WebhookSubscription
+from irontriangle.notifications.services import webhook_create
+from tests.conftest import ApiClient, api_as
+from tests.factories import add_to_team, make_account, update_account
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@dataclass
+class ObjectRoute:
+    """Values for the path parameters of one template, and a valid body per method that takes one."""
+
+    params: dict[str, Any]
+    bodies: dict[str, Any] = field(default_factory=dict)
+
+
+# --- what the outsider may not see ---------------------------------------------------------------
+
+
+@pytest.fixture
+def hidden_account(org) -> Account:
+    account = make_account(org["ar"], name="外人看不到的客户")
+    add_to_team(account, org["sr"], "sr")
+    return account
+
+
+@pytest.fixture
+def hidden_account_route(org, hidden_account) -> ObjectRoute:
+    return ObjectRoute({"account_id": hidden_account.pk}, {"patch": {"version": 1, "region": "上海"}})
+
+
+@pytest.fixture
+def hidden_team_route(org, hidden_account) -> ObjectRoute:
+    return ObjectRoute({"account_id": hidden_account.pk}, {"post": {"user_id": org["outsider"].pk, "role": "fr"}})
+
+
+@pytest.fixture
+def hidden_team_member_route(org, hidden_account) -> ObjectRoute:
+    member = AccountTeamMember.objects.get(account=hidden_account, user=org["sr"])
+    return ObjectRoute({"account_id": hidden_account.pk, "member_id": member.pk})
+
+
+@pytest.fixture
+def others_notification_route(org, hidden_account) -> ObjectRoute:
+    update_account(hidden_account, org["ar"], region="浦东")  # notifies the SR
+    notification = Notification.objects.get(recipient=org["sr"], event__kind="account.updated")
+    return ObjectRoute({"notification_id": notification.pk})
+
+
+@pytest.fixture
+def webhook_route(org) -> ObjectRoute:
+    from irontriangle.common.access import viewer_of
+
+    subscription = webhook_create(
+        viewer=viewer_of(org["admin"]), url="http://127.0.0.1:9/hook", events=["account.updated"], secret="s3cret"
+    )
+    return ObjectRoute({"webhook_id": subscription.pk})
+
+
+@pytest.fixture
+def trashed_account_route(org) -> ObjectRoute:
+    from irontriangle.accounts.services import account_delete
+    from irontriangle.common.access import viewer_of
+
+    account = make_account(org["ar"], name="回收站里的客户")
+    account_delete(viewer=viewer_of(org["ar"]), actor=org["ar"], account=account)
+    return ObjectRoute({"kind": "accounts.account", "record_id": account.pk})
+
+
+ROUTES: dict[str, str] = {
+    "/api/v1/accounts/{account_id}": "hidden_account_route",
+    "/api/v1/accounts/{account_id}/history": "hidden_account_route",
+    "/api/v1/accounts/{account_id}/team": "hidden_team_route",
+    "/api/v1/accounts/{account_id}/team/{member_id}": "hidden_team_member_route",
+    "/api/v1/notifications/{notification_id}/read": "others_notification_route",
+    "/api/v1/webhooks/{webhook_id}": "webhook_route",
+    "/api/v1/webhooks/{webhook_id}/deliveries": "webhook_route",
+    "/api/v1/trash/{kind}/{record_id}/restore": "trashed_account_route",
+}
+
+
+# --- the walk ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def openapi(db) -> dict[str, Any]:
+    response = ApiClient().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def _operations(openapi: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path, method, operation)
+        for path, item in openapi["paths"].items()
+        for method, operation in item.items()
+        if method in METHODS
+    ]
+
+
+def _is_object_route(path: str) -> bool:
+    return "{" in path
+
+
+def test_every_object_route_has_an_entry(openapi):
+    object_routes = {path for path, _method, _operation in _operations(openapi) if _is_object_route(path)}
+
+    missing = sorted(object_routes - set(ROUTES))
+    stale = sorted(set(ROUTES) - object_routes)
+
+    assert not missing, f"object routes without an entry in ROUTES (add a fixture for them): {missing}"
+    assert not stale, f"ROUTES names paths the API no longer has: {stale}"
+
+
+def test_outsider_gets_404_on_every_object_route(org, openapi, request):
+    outsider = api_as(org["outsider"])
+    failures: list[str] = []
+    calls = 0
+    for path, method, operation in _operations(openapi):
+        if not _is_object_route(path) or path not in ROUTES:
+            continue
+        route: ObjectRoute = request.getfixturevalue(ROUTES[path])
+        names = set(re.findall(r"{(\w+)}", path))
+        assert names <= set(route.params), f"{path}: the fixture gives no value for {names - set(route.params)}"
+        url = path.format(**route.params)
+        if "requestBody" in operation:
+            assert method in route.bodies, f"{method.upper()} {path} takes a body: give a valid one in its fixture"
+            response = getattr(outsider, method)(url, route.bodies[method])
+        else:
+            response = getattr(outsider, method)(url)
+        calls += 1
+        if response.status_code != 404 or response.json().get("code") != "not_found":
+            failures.append(f"{method.upper()} {url} → {response.status_code} {response.content[:200]!r}")
+
+    assert calls >= len(ROUTES)
+    assert not failures, "\n".join(failures)
+    _assert_untouched(org, request)
+
+
+def _assert_untouched(org, request) -> None:
+    """The walk tried writes and deletes: every record must be as it was."""
+    routes = {name: request.getfixturevalue(name) for name in set(ROUTES.values())}
+    account = Account.all_objects.get(pk=routes["hidden_account_route"].params["account_id"])
+    assert (account.version, account.region, account.deleted_at) == (2, "浦东", None)
+    assert AccountTeamMember.objects.get(pk=routes["hidden_team_member_route"].params["member_id"]).ended_on is None
+    assert not AccountTeamMember.objects.filter(user=org["outsider"]).exists()
+    notification = Notification.objects.get(pk=routes["others_notification_route"].params["notification_id"])
+    assert notification.read_at is None
+    assert WebhookSubscription.objects.get(pk=routes["webhook_route"].params["webhook_id"]).is_active
+    trashed = Account.all_objects.get(pk=routes["trashed_account_route"].params["record_id"])
+    assert trashed.deleted_at is not None
+
+
+def test_every_route_answers_401_without_credentials(org, openapi, request):
+    anonymous = ApiClient()
+    failures: list[str] = []
+    for path, method, _operation in _operations(openapi):
+        if _is_object_route(path):
+            route: ObjectRoute = request.getfixturevalue(ROUTES[path]) if path in ROUTES else ObjectRoute({})
+            try:
+                url = path.format(**route.params)
+            except KeyError:
+                url = re.sub(r"{\w+}", "1", path)
+            body = route.bodies.get(method, {})
+        else:
+            url, body = path, {}
+        if method in ("get", "delete"):
+            response = getattr(anonymous, method)(url)
+        else:
+            response = getattr(anonymous, method)(url, body)
+        if response.status_code != 401 or response.json().get("code") != "unauthorized":
+            failures.append(f"{method.upper()} {url} → {response.status_code}")
+
+    assert not failures, "\n".join(failures)
+    assert Account.all_objects.count() == Account.all_objects.filter(owner=org["ar"]).count()
+
+
+def test_the_api_document_and_docs_need_no_credentials(db):
+    client = ApiClient()
+
+    assert client.get("/api/v1/openapi.json").status_code == 200
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200
+    for host in (b"cdn.jsdelivr.net", b"unpkg.com", b"cdnjs.cloudflare.com"):
+        assert host not in docs.content, f"the docs page loads {host.decode()}: it must work offline"

@@ -492,3 +492,41 @@ def test_hostile_text_in_query_and_body_is_422_never_500(org, team_account):
     assert surrogate.status_code == 422
     assert huge_number.status_code == 422 and _error_fields(huge_number) == {"employees"}
     assert wrong_type.status_code == 422 and _error_fields(wrong_type) == {"version", "name"}
+
+
+def test_a_manager_creates_an_account_for_a_rep_of_a_unit_below(org):
+    manager = api_as(org["manager"])
+
+    response = manager.post("/accounts", {"name": "指派客户", "owner_unit_code": "ka-sh", "owner_id": org["sr"].pk})
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["owner_id"] == org["sr"].pk
+    team = api_as(org["sr"]).get(f"/accounts/{body['id']}/team").json()
+    assert [(member["user_id"], member["role"]) for member in team] == [(org["sr"].pk, "ar")]
+
+
+def test_a_rep_may_not_create_an_account_owned_by_someone_else(org):
+    # It would vanish from the creator's sight at once; handing accounts over is for managers.
+    response = api_as(org["ar"]).post("/accounts", {"name": "替人建的客户", "owner_id": org["sr"].pk})
+
+    assert response.status_code == 422, response.content
+    assert _error_fields(response) == {"owner_id"}
+    assert not Account.all_objects.filter(name="替人建的客户").exists()
+
+
+def test_list_filters_by_owner_unit_and_owner(org):
+    ar = org["ar"]
+    mine = make_account(ar, name="上海客户")
+    theirs = make_account(org["manager"], name="华东客户")
+    manager = api_as(org["manager"])
+
+    def ids(**params):
+        response = manager.get("/accounts", params)
+        assert response.status_code == 200, response.content
+        return {item["id"] for item in response.json()["items"]}
+
+    assert ids(owner_unit_code="ka-sh") == {mine.pk}
+    assert ids(owner_unit_code="ka-east") == {theirs.pk}
+    assert ids(owner_id=ar.pk) == {mine.pk}
+    assert ids() == {mine.pk, theirs.pk}

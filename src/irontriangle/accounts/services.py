@@ -152,6 +152,11 @@ def account_create(*, viewer: Viewer, actor: User, data: dict[str, Any]) -> Acco
         data["owner_id"] = actor.pk
     _assign(account, data)
     _resolve_references(viewer, account, data)
+    if account.owner_id != actor.pk and not (viewer.read_all or viewer.manages_path(account.owner_unit.path)):
+        # The creator would lose sight of the account at once; handing accounts over is for managers.
+        raise InvalidInput.single(
+            "owner_id", "not_allowed", _("You may name another owner only for a unit you manage.")
+        )
     _check_credit_code(account)
     validate(account)
     account._history_user = actor  # type: ignore[attr-defined]

@@ -95,8 +95,12 @@ def _dispatch(event_id: int, has_deliveries: bool, has_recipients: bool) -> None
 
     if has_deliveries:
         tasks.deliver_event_webhooks.enqueue(event_id)
-    if has_recipients:
+    if has_recipients and email_enabled():
         tasks.send_notification_emails.enqueue(event_id)
+
+
+def email_enabled() -> bool:
+    return settings.EMAIL_BACKEND != "django.core.mail.backends.dummy.EmailBackend"
 
 
 # --- in-app ------------------------------------------------------------------------------------

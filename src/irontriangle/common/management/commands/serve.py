@@ -54,6 +54,8 @@ class Command(BaseCommand):
             "60",
             "--graceful-timeout",
             "20",
+            # Several servers may share a machine; the control socket would be one fixed path for all.
+            "--no-control-socket",
             "--access-logfile",
             "-",
             "--forwarded-allow-ips",

@@ -143,3 +143,15 @@ def test_a_rolled_back_change_sends_nothing(org, team_account, django_capture_on
     assert response.status_code == 422
     assert mail.outbox == []
     assert not Notification.objects.filter(event__kind="account.updated").exists()
+
+
+def test_a_member_who_left_the_team_hears_no_more(org, team_account):
+    from irontriangle.accounts.models import AccountTeamMember
+
+    member = AccountTeamMember.objects.get(account=team_account, user=org["sr"])
+    assert api_as(org["ar"]).delete(f"/accounts/{team_account.pk}/team/{member.pk}").status_code == 204
+
+    _update_as_manager(org, team_account, region="上海")
+
+    assert not Notification.objects.filter(recipient=org["sr"], event__kind="account.updated").exists()
+    assert Notification.objects.filter(recipient=org["ar"], event__kind="account.updated").exists()

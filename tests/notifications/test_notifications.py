@@ -155,3 +155,20 @@ def test_a_member_who_left_the_team_hears_no_more(org, team_account):
 
     assert not Notification.objects.filter(recipient=org["sr"], event__kind="account.updated").exists()
     assert Notification.objects.filter(recipient=org["ar"], event__kind="account.updated").exists()
+
+
+def test_a_line_break_in_a_name_does_not_stop_the_mail(org, django_capture_on_commit_callbacks):
+    from tests.factories import make_account
+
+    account = make_account(org["ar"], name="第一行\n第二行")
+    add_to_team(account, org["sr"], "sr")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _update_as_manager(org, account, region="上海")
+
+    assert sorted(address for message in mail.outbox for address in message.to) == [
+        "ar@example.com",
+        "sr@example.com",
+    ]
+    assert all("\n" not in message.subject and "第二行" in message.subject for message in mail.outbox)

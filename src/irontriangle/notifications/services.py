@@ -140,7 +140,8 @@ def notification_emails_send(event_id: int) -> int:
             )
         )
         send_mail(
-            subject=f"[IronTriangle] {notification.title_zh} / {notification.title_en}"[:250],
+            # A header is one line: a name typed with a line break must not make the mail unsendable.
+            subject=" ".join(f"[IronTriangle] {notification.title_zh} / {notification.title_en}".split())[:250],
             message=body,
             from_email=None,
             recipient_list=[notification.recipient.email],

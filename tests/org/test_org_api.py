@@ -174,6 +174,8 @@ def test_user_create_names_the_invalid_field(org):
     weak = admin.post("/users", {"username": "u3", "password": "12345678"})
     short = admin.post("/users", {"username": "u4", "password": "aB3!"})
     bad_name = admin.post("/users", {"username": "has space", "password": PASSWORD})
+    bad_email = admin.post("/users", {"username": "u5", "password": PASSWORD, "email": "not-an-address"})
+    like_name = admin.post("/users", {"username": "zhangsan2024", "password": "zhangsan2024"})
 
     for response, field in [
         (duplicate, "username"),
@@ -183,7 +185,9 @@ def test_user_create_names_the_invalid_field(org):
         (weak, "password"),
         (short, "password"),
         (bad_name, "username"),
+        (bad_email, "email"),
+        (like_name, "password"),
     ]:
         assert response.status_code == 422, response.content
         assert _error_fields(response) == {field}, response.content
-    assert not User.objects.filter(username__in=["u1", "u2", "u3", "u4"]).exists()
+    assert not User.objects.filter(username__in=["u1", "u2", "u3", "u4", "u5", "zhangsan2024"]).exists()

@@ -1,0 +1,43 @@
+"""How web views meet the domain: every page needs a signed-in user, and domain errors become pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from irontriangle.common.access import Viewer, viewer_of
+from irontriangle.common.errors import Forbidden, InvalidInput, NotFound
+
+View = Callable[..., HttpResponse]
+
+
+def web_view(view: View) -> View:
+    """Login required; NotFound answers 404 and Forbidden 403, as the API does."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404() from None
+        except Forbidden:
+            raise PermissionDenied() from None
+
+    return login_required(wrapper)
+
+
+def viewer(request: HttpRequest) -> Viewer:
+    return viewer_of(request.user)
+
+
+def add_domain_errors(form: Any, error: InvalidInput) -> None:
+    """Put each error of a service next to the form field it names, the rest above the form."""
+    for item in error.errors:
+        form.add_error(item.field if item.field in form.fields else None, str(item.message))
+    if not error.errors:
+        form.add_error(None, error.detail)

@@ -94,6 +94,8 @@ class Session:
     def shot(self, name: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.wait_for_load_state("networkidle")
+        if self.page.locator("[data-chart]").count():
+            self.page.wait_for_timeout(1200)  # let the chart finish its entrance animation
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     def close(self) -> None:

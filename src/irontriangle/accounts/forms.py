@@ -182,3 +182,7 @@ class TeamMemberForm(StyledForm):
     user_id = forms.IntegerField(label=_("Person"), min_value=1, widget=PickerSelect("user-options"))
     role = forms.ChoiceField(label=_("Role"), choices=TeamRole.choices)
     is_primary = forms.BooleanField(label=_("Primary for this role"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user_id"].widget.choices = BLANK

@@ -24,6 +24,7 @@ from irontriangle.web.history import readable_history
 PAGE_SIZE = 50
 CHILDREN_SHOWN = 20
 HISTORY_SHOWN = 50
+CREATE_DEFAULTS = ("segment", "lifecycle_stage", "strategic_fit", "currency")
 
 
 @web_view
@@ -84,7 +85,9 @@ def _account_form(request: HttpRequest, account: Account | None, data: Any = Non
             units.append((account.owner_unit.code, lookups.unit_label(account.owner_unit)))
     else:
         owner_id = request.user.pk
-        initial = {"owner_id": owner_id, "currency": "CNY"}
+        # The model's defaults, not the first option of each list (which would quietly pick "aligned").
+        initial = {name: Account._meta.get_field(name).get_default() for name in CREATE_DEFAULTS}
+        initial["owner_id"] = owner_id
     if data is not None:
         # Label the picks the person made, which the form's short option lists may not hold yet.
         parent_id = _int(data.get("parent_id")) or None

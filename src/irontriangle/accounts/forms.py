@@ -121,7 +121,10 @@ class AccountForm(StyledForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_unit_code"].choices = [("", _("My primary unit")), *unit_choices]
+        editing = bool(self.initial.get("version"))
+        # A new account may default to the creator's primary unit; an existing one always names its unit.
+        self.fields["owner_unit_code"].choices = [*([] if editing else [("", _("My primary unit"))]), *unit_choices]
+        self.fields["owner_unit_code"].required = editing
         self.fields["parent_id"].widget.choices = BLANK + ([parent_choice] if parent_choice else [])
         self.fields["owner_id"].widget.choices = BLANK + ([owner_choice] if owner_choice else [])
 

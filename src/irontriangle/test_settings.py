@@ -16,3 +16,10 @@ STORAGES = {
 }
 IRONTRIANGLE_WEBHOOK_TIMEOUT = 5
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# WhiteNoise looks for the collected files at start-up; tests serve from the app folders instead.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: tests then see SQLite as deployments do (WAL, locking between connections).
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-irontriangle.sqlite3")}  # noqa: F405

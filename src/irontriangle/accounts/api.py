@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from irontriangle.accounts import selectors, services
@@ -67,7 +67,7 @@ def list_accounts(request: HttpRequest, filters: Query[AccountListFilters]) -> A
 def create_account(request: HttpRequest, payload: AccountIn) -> Any:
     who = viewer(request)
     account = services.account_create(viewer=who, actor=actor(request), data=payload.model_dump())
-    return 201, account_out(who, selectors.account_get(who, account.pk))
+    return Status(201, account_out(who, selectors.account_get(who, account.pk)))
 
 
 @router.get("/accounts/{account_id}", response={200: AccountOut, **ERRORS})
@@ -141,7 +141,7 @@ def add_team_member(request: HttpRequest, account_id: Id, payload: TeamMemberIn)
         role=payload.role,
         is_primary=payload.is_primary,
     )
-    return 201, team_member_out(member)
+    return Status(201, team_member_out(member))
 
 
 @router.delete("/accounts/{account_id}/team/{member_id}", response={204: None, **ERRORS})

@@ -20,6 +20,7 @@ from irontriangle.accounts.selectors import (
 )
 from irontriangle.common.access import Viewer
 from irontriangle.common.errors import FieldError, Forbidden, InvalidInput, NotFound
+from irontriangle.common.restricted import restricted_fields
 from irontriangle.common.services import (
     check_version,
     lock_for_update,
@@ -190,12 +191,15 @@ def account_update(
     if not changed:
         return current
     save_versioned(current, actor=actor)
+    # Events travel to webhooks and notifications: restricted values (cost, margin) never ride along.
+    restricted = restricted_fields(Account)
     changes = {
         name.removesuffix("_id") if name.endswith("_id") else name: [
             _plain(before[name]),
             _plain(getattr(current, name)),
         ]
         for name in changed
+        if name not in restricted
     }
     event_emit(
         kind="account.updated",

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from irontriangle.common.apitools import ErrorOut, Id, ListOut, RawStr, SafeStr, viewer
@@ -121,7 +121,7 @@ def create_webhook(request: HttpRequest, payload: WebhookIn) -> Any:
         format=payload.format,
         name=payload.name,
     )
-    return 201, webhook_out(subscription)
+    return Status(201, webhook_out(subscription))
 
 
 @router.get("/webhooks/{webhook_id}", response={200: WebhookOut, **ERRORS}, tags=["webhooks"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from irontriangle.common.apitools import ErrorOut, ListOut, RawStr, SafeStr, actor, viewer
@@ -122,7 +122,7 @@ def create_unit(request: HttpRequest, payload: UnitIn) -> Any:
         parent_code=payload.parent_code,
         name_en=payload.name_en,
     )
-    return 201, unit_out(unit)
+    return Status(201, unit_out(unit))
 
 
 class UserIn(Schema):
@@ -185,4 +185,4 @@ def create_user(request: HttpRequest, payload: UserIn) -> Any:
         unit_codes=payload.unit_codes,
         manager_of=payload.manager_of,
     )
-    return 201, user_out(selectors.users_visible(viewer(request)).get(pk=user.pk))
+    return Status(201, user_out(selectors.users_visible(viewer(request)).get(pk=user.pk)))

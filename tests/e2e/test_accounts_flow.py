@@ -129,3 +129,19 @@ def test_phone_renders_the_list(transactional_db, org, open_session):
     session.shot("nav-phone-en")
     session.switch_language("zh-hans")
     session.shot("list-phone-zh")
+
+
+def test_team_picker_searches_people(transactional_db, org, open_session):
+    account = make_account(org["ar"], name="中国石化")
+    session = open_session()
+    session.login("ar")
+    session.goto(f"/accounts/{account.pk}/")
+    page = session.page
+    form = page.locator("[data-testid=team-form]")
+    form.locator(".picker-search").fill("李娜")
+    page.wait_for_function("document.querySelector('#id_user_id').innerText.includes('李娜')")
+    form.locator("#id_role").select_option("sr")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    team = page.locator("[data-testid=account-team]").inner_text()
+    assert "李娜" in team and "SR · solution manager" in team

@@ -80,6 +80,8 @@ def test_detail_of_an_invisible_account_is_404(client, org):
     assert client.get(f"/accounts/{account.pk}/edit/").status_code == 404
     assert client.post(f"/accounts/{account.pk}/delete/").status_code == 404
     assert client.get("/accounts/99999999999999999999999/").status_code == 404
+    page = client.get(f"/accounts/{account.pk}/").content.decode()
+    assert "This page does not exist, or you do not have access to it." in page and "上海电信" not in page
     assert Account.objects.filter(pk=account.pk).exists()
 
 

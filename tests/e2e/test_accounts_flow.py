@@ -44,6 +44,15 @@ def test_sign_in_create_and_find_an_account(transactional_db, org, open_session)
     assert "王磊" in page.locator("[data-testid=account-team]").inner_text()  # the owner joins as AR
     session.shot("detail-en")
 
+    page.click("a:has-text('Edit')")
+    page.fill("#id_region", "华北")
+    page.select_option("#id_lifecycle_stage", "rising")
+    with page.expect_navigation():
+        page.click("button[type=submit]:has-text('Save changes')")
+    history = page.locator("[data-testid=account-history]").inner_text()
+    assert "Region: 华东 → 华北" in history and "Exploring → Rising" in history
+    session.shot("detail-history-en")
+
     session.goto("/accounts/")
     table = page.locator("[data-testid=account-table]")
     assert "中国东方航空集团" in table.inner_text()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import Field
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -23,8 +24,12 @@ from irontriangle.web.forms import StyledForm
 BLANK = [("", "—")]
 
 
+def model_field(name: str) -> Field:
+    return cast(Field, Account._meta.get_field(name))
+
+
 def _label(name: str) -> Any:
-    return capfirst(Account._meta.get_field(name).verbose_name)
+    return capfirst(model_field(name).verbose_name)
 
 
 def _text(name: str, max_length: int, **kwargs: Any) -> forms.CharField:
@@ -123,7 +128,8 @@ class AccountForm(StyledForm):
         super().__init__(*args, **kwargs)
         editing = bool(self.initial.get("version"))
         # A new account may default to the creator's primary unit; an existing one always names its unit.
-        self.fields["owner_unit_code"].choices = [*([] if editing else [("", _("My primary unit"))]), *unit_choices]
+        default = [] if editing else [("", _("My primary unit"))]
+        cast(forms.ChoiceField, self.fields["owner_unit_code"]).choices = [*default, *unit_choices]
         self.fields["owner_unit_code"].required = editing
         self.fields["parent_id"].widget.choices = BLANK + ([parent_choice] if parent_choice else [])
         self.fields["owner_id"].widget.choices = BLANK + ([owner_choice] if owner_choice else [])

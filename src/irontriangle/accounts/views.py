@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from irontriangle.accounts import selectors, services
-from irontriangle.accounts.forms import AccountForm, AccountSearchForm, TeamMemberForm, account_initial
+from irontriangle.accounts.forms import AccountForm, AccountSearchForm, TeamMemberForm, account_initial, model_field
 from irontriangle.accounts.models import Account
 from irontriangle.common.errors import Forbidden, InvalidInput, VersionConflict
 from irontriangle.common.history import history_of
 from irontriangle.web import lookups
-from irontriangle.web.guards import add_domain_errors, viewer, web_view
+from irontriangle.web.guards import actor, add_domain_errors, htmx, viewer, web_view
 from irontriangle.web.history import readable_history
 
 PAGE_SIZE = 50
@@ -47,7 +47,8 @@ def account_list(request: HttpRequest) -> HttpResponse:
     query = {key: value for key, value in values.items() if key != "cursor" and value}
     context = {"search": search, "page": page, "query": query, "paged": bool(values.get("cursor"))}
     # Live search asks for the results only; a history restore or a plain visit gets the whole page.
-    partial = request.htmx and not request.htmx.history_restore_request
+    details = htmx(request)
+    partial = bool(details) and not details.history_restore_request
     template = "accounts/list.html#results" if partial else "accounts/list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
@@ -86,7 +87,7 @@ def _account_form(request: HttpRequest, account: Account | None, data: Any = Non
     else:
         owner_id = request.user.pk
         # The model's defaults, not the first option of each list (which would quietly pick "aligned").
-        initial = {name: Account._meta.get_field(name).get_default() for name in CREATE_DEFAULTS}
+        initial = {name: model_field(name).get_default() for name in CREATE_DEFAULTS}
         initial["owner_id"] = owner_id
     if data is not None:
         # Label the picks the person made, which the form's short option lists may not hold yet.
@@ -116,7 +117,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             account = services.account_create(
-                viewer=viewer(request), actor=request.user, data=form.service_data(only_changed=False)
+                viewer=viewer(request), actor=actor(request), data=form.service_data(only_changed=False)
             )
         except InvalidInput as error:
             add_domain_errors(form, error)
@@ -140,7 +141,7 @@ def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
         try:
             services.account_update(
                 viewer=who,
-                actor=request.user,
+                actor=actor(request),
                 account=account,
                 data=form.service_data(only_changed=True),
                 version=form.cleaned_data.get("version"),
@@ -161,7 +162,7 @@ def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
 def account_delete(request: HttpRequest, account_id: int) -> HttpResponse:
     who = viewer(request)
     account = selectors.account_get(who, account_id)
-    services.account_delete(viewer=who, actor=request.user, account=account)
+    services.account_delete(viewer=who, actor=actor(request), account=account)
     messages.success(request, _("Account %(name)s was moved to the trash.") % {"name": account.name})
     return redirect("accounts:account-list")
 
@@ -176,7 +177,7 @@ def team_add(request: HttpRequest, account_id: int) -> HttpResponse:
         try:
             services.team_member_add(
                 viewer=who,
-                actor=request.user,
+                actor=actor(request),
                 account=account,
                 user_id=form.cleaned_data["user_id"],
                 role=form.cleaned_data["role"],
@@ -197,7 +198,7 @@ def team_add(request: HttpRequest, account_id: int) -> HttpResponse:
 def team_remove(request: HttpRequest, account_id: int, member_id: int) -> HttpResponse:
     who = viewer(request)
     account = selectors.account_get(who, account_id)
-    services.team_member_remove(viewer=who, actor=request.user, account=account, member_id=member_id)
+    services.team_member_remove(viewer=who, actor=actor(request), account=account, member_id=member_id)
     messages.success(request, _("The account team was updated."))
     return redirect(reverse("accounts:account-detail", args=[account.pk]) + "#team")
 

@@ -58,7 +58,8 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 @web_view
 def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
     services.notification_mark_read(viewer=viewer(request), notification_id=notification_id)
-    return redirect(request.POST.get("next") if _local(request, request.POST.get("next", "")) else "notifications:list")
+    back = request.POST.get("next", "")
+    return redirect(back if _local(request, back) else "notifications:list")
 
 
 @require_POST

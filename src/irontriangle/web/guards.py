@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from irontriangle.common.access import Viewer, viewer_of
 from irontriangle.common.errors import Forbidden, InvalidInput, NotFound
+from irontriangle.org.models import User
 
 View = Callable[..., HttpResponse]
 
@@ -33,6 +34,16 @@ def web_view(view: View) -> View:
 
 def viewer(request: HttpRequest) -> Viewer:
     return viewer_of(request.user)
+
+
+def actor(request: HttpRequest) -> User:
+    """The signed-in person; `web_view` has already sent everyone else to the sign-in page."""
+    return cast(User, request.user)
+
+
+def htmx(request: HttpRequest) -> Any:
+    """What django-htmx learnt about the request (falsy when it is a plain page load)."""
+    return getattr(request, "htmx", None)
 
 
 def add_domain_errors(form: Any, error: InvalidInput) -> None:

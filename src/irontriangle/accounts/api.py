@@ -101,7 +101,10 @@ def delete_account(request: HttpRequest, account_id: Id) -> Any:
 
 
 @router.get("/accounts/{account_id}/history", response={200: list[HistoryOut], **ERRORS})
-def account_history(request: HttpRequest, account_id: Id) -> Any:
+def account_history(
+    request: HttpRequest, account_id: Id, limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT
+) -> Any:
+    """The newest changes first, `limit` of them."""
     who = viewer(request)
     account = selectors.account_get(who, account_id)
     return [
@@ -115,7 +118,7 @@ def account_history(request: HttpRequest, account_id: Id) -> Any:
                 for change in entry.changes
             ],
         }
-        for entry in history_of(account, who)
+        for entry in history_of(account, who, limit=limit)
     ]
 
 

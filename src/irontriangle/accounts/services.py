@@ -68,6 +68,15 @@ def _link(account: Account) -> str:
 def _resolve_references(viewer: Viewer, account: Account, data: dict[str, Any]) -> None:
     """Turn `owner_unit_code`, `owner_id` and `parent_id` into objects, refusing what the viewer may not use."""
     errors: list[FieldError] = []
+    # A client may send the whole object back: values that did not change need no new permission.
+    data = dict(data)
+    if account.pk:
+        if "owner_unit_code" in data and account.owner_unit_id and data["owner_unit_code"] == account.owner_unit.code:
+            del data["owner_unit_code"]
+        if "owner_id" in data and data["owner_id"] == account.owner_id:
+            del data["owner_id"]
+        if "parent_id" in data and data["parent_id"] == account.parent_id:
+            del data["parent_id"]
     if "owner_unit_code" in data:
         unit = OrgUnit.objects.filter(code=data["owner_unit_code"] or "").first()
         if unit is None:

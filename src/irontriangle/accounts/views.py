@@ -66,7 +66,7 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
         "account": account,
         "team": selectors.account_team(account),
         "children": children,
-        "history": readable_history(who, history_of(account, who, display=True)[:HISTORY_SHOWN]),
+        "history": readable_history(who, history_of(account, who, display=True, limit=HISTORY_SHOWN)),
         "can_edit": selectors.can_edit_account(who, account),
         "can_delete": selectors.can_delete_account(who, account),
         "team_form": TeamMemberForm(),

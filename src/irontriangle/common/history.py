@@ -39,10 +39,13 @@ def _display(model_field: models.Field, value: Any) -> Any:
     return value
 
 
-def history_of(record: Any, viewer: Viewer, *, display: bool = False) -> list[HistoryEntry]:
+def history_of(record: Any, viewer: Viewer, *, display: bool = False, limit: int | None = None) -> list[HistoryEntry]:
     """Newest first. `display` turns enum codes into localised labels for the web page."""
     hidden = hidden_fields(viewer, record) | set(getattr(record, "HISTORY_HIDDEN_FIELDS", ()))
-    rows = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
+    # The newest `limit` entries, plus the one before them to diff the oldest shown entry against.
+    newest = record.history.select_related("history_user").order_by("-history_date", "-history_id")
+    rows = list(newest[: limit + 1] if limit else newest)
+    rows.reverse()
     entries: list[HistoryEntry] = []
     previous = None
     for row in rows:
@@ -69,5 +72,7 @@ def history_of(record: Any, viewer: Viewer, *, display: bool = False) -> list[Hi
             )
         )
         previous = row
+    if limit and len(rows) > limit:
+        entries = entries[1:]  # the extra row only served as the base of the first diff
     entries.reverse()
     return entries

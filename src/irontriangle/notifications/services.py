@@ -160,10 +160,8 @@ def _require_admin(viewer: Viewer) -> None:
         raise Forbidden()
 
 
-def webhook_create(
-    *, viewer: Viewer, url: str, events: list[str], secret: str = "", format: str = "json", name: str = ""
-) -> WebhookSubscription:
-    _require_admin(viewer)
+def webhook_problems(*, url: str, events: list[str], secret: str, format: str) -> list[FieldError]:
+    """What is wrong with a subscription, field by field (shared by the API and the admin site)."""
     errors: list[FieldError] = []
     parsed = urlparse(url)
     if parsed.scheme not in {"http", "https"} or not parsed.hostname:
@@ -179,6 +177,14 @@ def webhook_create(
         errors.append(FieldError("format", "invalid_choice", _("Unknown format: %(value)s") % {"value": format}))
     if len(secret) > 200:
         errors.append(FieldError("secret", "too_long", _("The secret is too long.")))
+    return errors
+
+
+def webhook_create(
+    *, viewer: Viewer, url: str, events: list[str], secret: str = "", format: str = "json", name: str = ""
+) -> WebhookSubscription:
+    _require_admin(viewer)
+    errors = webhook_problems(url=url, events=events, secret=secret, format=format)
     if errors:
         raise InvalidInput(errors)
     return WebhookSubscription.objects.create(

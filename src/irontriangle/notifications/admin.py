@@ -16,7 +16,7 @@ class WebhookSubscriptionForm(forms.ModelForm):
         widgets = {"secret": forms.PasswordInput(render_value=True)}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         events = data.get("events")
         problems = webhook_problems(
             url=data.get("url") or "",

@@ -124,6 +124,31 @@ def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     return token, raw
 
 
+TOKEN_NAME_MAX = 100
+# A person needs a handful of tokens (a laptop, a script, a BI tool); hundreds would only be leaks.
+TOKEN_ACTIVE_LIMIT = 50
+
+
+@transaction.atomic
+def token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A token a person makes for themselves: named, so that they can tell it apart later, and counted."""
+    label = name.strip()
+    if not label:
+        raise InvalidInput.single("name", "required", _("Give the token a name, so that you recognise it later."))
+    if len(label) > TOKEN_NAME_MAX:
+        raise InvalidInput.single(
+            "name", "too_long", _("A token name has at most %(limit)d characters.") % {"limit": TOKEN_NAME_MAX}
+        )
+    if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= TOKEN_ACTIVE_LIMIT:
+        raise InvalidInput.single(
+            "name",
+            "too_many",
+            _("You already have %(limit)d active tokens. Revoke one you no longer use first.")
+            % {"limit": TOKEN_ACTIVE_LIMIT},
+        )
+    return token_create(user=user, name=label)
+
+
 def token_revoke(*, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

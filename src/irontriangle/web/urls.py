@@ -12,4 +12,5 @@ urlpatterns = [
     path("people/options/", views.user_options, name="user-options"),
     path("accounts/", include("irontriangle.accounts.urls")),
     path("notifications/", include("irontriangle.notifications.urls")),
+    path("profile/", include("irontriangle.org.urls")),
 ]

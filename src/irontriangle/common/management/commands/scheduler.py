@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import signal
 import time
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from irontriangle.common.scheduler import registered_jobs
+from irontriangle.common.stopping import StopFlag
 
 log = logging.getLogger("irontriangle.scheduler")
 
@@ -22,16 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Run every job once and exit.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        stopping = False
-
-        def stop(*_: Any) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        stop = StopFlag()
         next_run = {job.name: 0.0 for job in registered_jobs()}
-        while not stopping:
+        while not stop.requested:
             now = time.monotonic()
             for job in registered_jobs():
                 if options["once"] or now >= next_run[job.name]:

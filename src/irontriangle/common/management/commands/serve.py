@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from irontriangle.common.stopping import StopFlag
+
 
 def _default_workers() -> int:
     return max(2, min((os.cpu_count() or 1) * 2, 8))
@@ -74,22 +76,15 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
 
     def _supervise(self, children: list[subprocess.Popen[bytes]]) -> None:
-        stopping = False
-
-        def stop(*_: Any) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        stop = StopFlag()
         exit_code = 0
-        while not stopping:
+        while not stop.requested:
             for child in children:
                 code = child.poll()
                 if code is not None:
                     self.stderr.write(f"process {child.pid} ended with status {code}; stopping the others")
                     exit_code = code or 1
-                    stopping = True
+                    stop.request()
             time.sleep(0.5)
         for child in children:
             if child.poll() is None:

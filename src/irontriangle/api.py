@@ -7,6 +7,8 @@ from ninja.renderers import JSONRenderer
 
 from irontriangle import __version__
 from irontriangle.accounts.api import router as accounts_router
+from irontriangle.accounts.api_intelligence import router as intelligence_router
+from irontriangle.accounts.api_ownership import router as ownership_router
 from irontriangle.common.api import router as common_router
 from irontriangle.common.apitools import AUTH, install_error_handlers
 from irontriangle.notifications.api import router as notifications_router
@@ -31,5 +33,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", org_router)
 api.add_router("", accounts_router)
+api.add_router("", intelligence_router)
+api.add_router("", ownership_router)
 api.add_router("", notifications_router)
 api.add_router("", common_router)

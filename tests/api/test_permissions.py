@@ -84,7 +84,74 @@ def trashed_account_route(org) -> ObjectRoute:
     return ObjectRoute({"kind": "accounts.account", "record_id": account.pk})
 
 
+@pytest.fixture
+def hidden_driver_route(org, hidden_account) -> ObjectRoute:
+    from irontriangle.accounts.services import driver_create
+    from irontriangle.common.access import viewer_of
+
+    driver = driver_create(
+        viewer=viewer_of(org["ar"]),
+        actor=org["ar"],
+        account=hidden_account,
+        data={"name": "用户数", "volume": "1000", "factor": "12"},
+    )
+    return ObjectRoute(
+        {"account_id": hidden_account.pk, "driver_id": driver.pk},
+        {"post": {"name": "站点", "volume": "10", "factor": "5"}, "patch": {"version": 1, "volume": "2000"}},
+    )
+
+
+@pytest.fixture
+def hidden_info_route(org, hidden_account) -> ObjectRoute:
+    from irontriangle.accounts.services import customer_info_create
+    from irontriangle.common.access import viewer_of
+
+    info = customer_info_create(
+        viewer=viewer_of(org["ar"]),
+        actor=org["ar"],
+        account=hidden_account,
+        data={"kind": "equipment", "title": "两条产线", "recorded_on": "2026-10-01"},
+    )
+    return ObjectRoute(
+        {"account_id": hidden_account.pk, "info_id": info.pk},
+        {
+            "post": {"kind": "business", "title": "新工厂", "recorded_on": "2026-11-01"},
+            "patch": {"version": 1, "title": "三条产线"},
+        },
+    )
+
+
+@pytest.fixture
+def hidden_segment_route(org, hidden_account) -> ObjectRoute:
+    return ObjectRoute({"account_id": hidden_account.pk}, {"post": {"segment": "ka", "reason": "区域龙头"}})
+
+
+@pytest.fixture
+def hidden_ownership_route(org, hidden_account) -> ObjectRoute:
+    from irontriangle.accounts.services import ownership_request_create
+    from irontriangle.common.access import viewer_of
+
+    request = ownership_request_create(
+        viewer=viewer_of(org["ar"]),
+        actor=org["ar"],
+        account_id=hidden_account.pk,
+        unit_code="ka-north",
+        reason="客户总部迁往北京",
+    )
+    return ObjectRoute({"request_id": request.pk}, {"post": {"approve": True, "reason": "同意"}})
+
+
 ROUTES: dict[str, str] = {
+    "/api/v1/accounts/{account_id}/confirm-segment": "hidden_segment_route",
+    "/api/v1/accounts/{account_id}/tree": "hidden_account_route",
+    "/api/v1/accounts/{account_id}/potential": "hidden_account_route",
+    "/api/v1/accounts/{account_id}/drivers": "hidden_driver_route",
+    "/api/v1/accounts/{account_id}/drivers/{driver_id}": "hidden_driver_route",
+    "/api/v1/accounts/{account_id}/information": "hidden_info_route",
+    "/api/v1/accounts/{account_id}/information/{info_id}": "hidden_info_route",
+    "/api/v1/ownership-requests/{request_id}": "hidden_ownership_route",
+    "/api/v1/ownership-requests/{request_id}/decide": "hidden_ownership_route",
+    "/api/v1/ownership-requests/{request_id}/withdraw": "hidden_ownership_route",
     "/api/v1/accounts/{account_id}": "hidden_account_route",
     "/api/v1/accounts/{account_id}/history": "hidden_account_route",
     "/api/v1/accounts/{account_id}/team": "hidden_team_route",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import Field
@@ -13,13 +13,20 @@ from irontriangle.accounts.models import (
     Account,
     AccountTeamMember,
     Coverage,
+    CustomerInfo,
+    InfoKind,
+    KaProfileRule,
     LifecycleStage,
+    OwnershipRequest,
+    PotentialBasis,
+    PurchaseDriver,
     PurchasePattern,
     Segment,
     StrategicFit,
     TeamRole,
     Tier,
 )
+from irontriangle.accounts.selectors import ka_suggestion, missing_roles
 from irontriangle.common.access import Viewer
 from irontriangle.common.apitools import Id, Money, SafeStr
 from irontriangle.common.restricted import redact
@@ -49,9 +56,13 @@ class AccountFields(Schema):
     strategic_fit: StrategicFit = StrategicFit.NEUTRAL
     cash_flow_customer: bool = False
     potential: Money | None = None
+    potential_basis: PotentialBasis = PotentialBasis.MANUAL
     currency: Currency = "CNY"
     owner_unit_code: Annotated[SafeStr, Field(max_length=50)] | None = None
     owner_id: Id | None = None
+    external_id: Annotated[SafeStr, Field(max_length=100)] = ""
+    listed_in_ranking: bool = False
+    high_willingness_to_pay: bool = False
 
 
 class AccountIn(AccountFields):
@@ -81,9 +92,13 @@ class AccountPatch(Schema):
     strategic_fit: StrategicFit | None = None
     cash_flow_customer: bool | None = None
     potential: Money | None = None
+    potential_basis: PotentialBasis | None = None
     currency: Currency | None = None
     owner_unit_code: Annotated[SafeStr, Field(max_length=50)] | None = None
     owner_id: Id | None = None
+    external_id: Annotated[SafeStr, Field(max_length=100)] | None = None
+    listed_in_ranking: bool | None = None
+    high_willingness_to_pay: bool | None = None
 
 
 # Fields where an explicit null in a PATCH means "clear it" rather than "leave it".
@@ -97,6 +112,14 @@ NULLABLE_PATCH_FIELDS = {
     "potential",
     "owner_id",
 }
+
+
+class KaSuggestionOut(Schema):
+    segment: str = "ka"
+    rule: str
+    label: str
+    reasons: list[str]
+    pending: bool
 
 
 class AccountOut(Schema):
@@ -120,15 +143,31 @@ class AccountOut(Schema):
     strategic_fit: str
     cash_flow_customer: bool
     potential: Decimal | None
+    potential_basis: str
     currency: str
     owner_unit_code: str
     owner_id: int | None
+    external_id: str
+    listed_in_ranking: bool
+    high_willingness_to_pay: bool
+    matrix_class: str
+    relationship_score: int
+    ka_suggestion: KaSuggestionOut | None
+    segment_confirmed_at: datetime | None
+    segment_confirmed_by_id: int | None
+    missing_roles: list[str]
     version: int
     created_at: datetime
     updated_at: datetime
 
 
-def account_out(viewer: Viewer, account: Account) -> AccountOut:
+def _suggestion(account: Account, rules: list[KaProfileRule] | None) -> dict[str, Any] | None:
+    suggestion = ka_suggestion(account, rules)
+    return None if suggestion is None else {**suggestion.__dict__, "segment": "ka"}
+
+
+def account_out(viewer: Viewer, account: Account, rules: list[KaProfileRule] | None = None) -> AccountOut:
+    """`rules`: the KA profile rules, passed in by lists so that each row does not look them up again."""
     data = {
         "id": account.pk,
         "name": account.name,
@@ -150,9 +189,19 @@ def account_out(viewer: Viewer, account: Account) -> AccountOut:
         "strategic_fit": account.strategic_fit,
         "cash_flow_customer": account.cash_flow_customer,
         "potential": account.potential,
+        "potential_basis": account.potential_basis,
         "currency": account.currency,
         "owner_unit_code": account.owner_unit.code,
         "owner_id": account.owner_id,
+        "external_id": account.external_id,
+        "listed_in_ranking": account.listed_in_ranking,
+        "high_willingness_to_pay": account.high_willingness_to_pay,
+        "matrix_class": account.matrix_class,
+        "relationship_score": account.relationship_score,
+        "ka_suggestion": _suggestion(account, rules),
+        "segment_confirmed_at": account.segment_confirmed_at,
+        "segment_confirmed_by_id": account.segment_confirmed_by_id,
+        "missing_roles": missing_roles(account),
         "version": account.version,
         "created_at": account.created_at,
         "updated_at": account.updated_at,
@@ -164,6 +213,7 @@ class TeamMemberIn(Schema):
     user_id: Id
     role: TeamRole
     is_primary: bool = True
+    started_on: date | None = None
 
 
 class TeamMemberOut(Schema):
@@ -200,3 +250,177 @@ class HistoryOut(Schema):
     user_id: int | None
     user_name: str
     changes: list[ChangeOut]
+
+
+class SegmentConfirmIn(Schema):
+    segment: Segment
+    reason: Annotated[SafeStr, Field(max_length=500)] = ""
+
+
+class DuplicateOut(Schema):
+    id: int
+    name: str
+    match: str
+    visible: bool
+    owner_unit_code: str
+    owner_unit_name: str
+    credit_code: str | None = None
+
+
+class TreeNodeOut(Schema):
+    id: int
+    name: str
+    parent_id: int | None
+    depth: int
+    segment: str
+    tier: str | None
+    potential: Decimal | None
+    rolled_up_potential: Decimal | None
+    descendants: int
+
+
+class TreeOut(Schema):
+    ancestors: list[TreeNodeOut]
+    nodes: list[TreeNodeOut]
+
+
+class DriverIn(Schema):
+    name: Annotated[SafeStr, Field(min_length=1, max_length=100)]
+    volume: Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
+    unit: Annotated[SafeStr, Field(max_length=40)] = ""
+    factor: Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4)]
+    as_of: date | None = None
+    source: Annotated[SafeStr, Field(max_length=200)] = ""
+
+
+class DriverPatch(Schema):
+    version: Annotated[int, Field(ge=1, le=2**31)] | None = None
+    name: Annotated[SafeStr, Field(min_length=1, max_length=100)] | None = None
+    volume: Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)] | None = None
+    unit: Annotated[SafeStr, Field(max_length=40)] | None = None
+    factor: Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4)] | None = None
+    as_of: date | None = None
+    source: Annotated[SafeStr, Field(max_length=200)] | None = None
+
+
+class DriverOut(Schema):
+    id: int
+    name: str
+    volume: Decimal
+    unit: str
+    factor: Decimal
+    contribution: Decimal
+    as_of: date | None
+    source: str
+    version: int
+
+
+class PotentialOut(Schema):
+    potential: Decimal | None
+    potential_basis: str
+    estimate: Decimal | None
+    currency: str
+    drivers: list[DriverOut]
+
+
+def driver_out(driver: PurchaseDriver) -> DriverOut:
+    return DriverOut(
+        id=driver.pk,
+        name=driver.name,
+        volume=driver.volume,
+        unit=driver.unit,
+        factor=driver.factor,
+        contribution=driver.contribution,
+        as_of=driver.as_of,
+        source=driver.source,
+        version=driver.version,
+    )
+
+
+class InfoIn(Schema):
+    kind: InfoKind
+    title: Annotated[SafeStr, Field(min_length=1, max_length=200)]
+    detail: Annotated[SafeStr, Field(max_length=5000)] = ""
+    recorded_on: date
+    source: Annotated[SafeStr, Field(max_length=200)] = ""
+
+
+class InfoPatch(Schema):
+    version: Annotated[int, Field(ge=1, le=2**31)] | None = None
+    kind: InfoKind | None = None
+    title: Annotated[SafeStr, Field(min_length=1, max_length=200)] | None = None
+    detail: Annotated[SafeStr, Field(max_length=5000)] | None = None
+    recorded_on: date | None = None
+    source: Annotated[SafeStr, Field(max_length=200)] | None = None
+
+
+class InfoOut(Schema):
+    id: int
+    kind: str
+    title: str
+    detail: str
+    recorded_on: date
+    source: str
+    version: int
+
+
+def info_out(info: CustomerInfo) -> InfoOut:
+    return InfoOut(
+        id=info.pk,
+        kind=info.kind,
+        title=info.title,
+        detail=info.detail,
+        recorded_on=info.recorded_on,
+        source=info.source,
+        version=info.version,
+    )
+
+
+class OwnershipRequestIn(Schema):
+    account_id: Id
+    unit_code: Annotated[SafeStr, Field(min_length=1, max_length=50)]
+    reason: Annotated[SafeStr, Field(max_length=2000)]
+    new_owner_id: Id | None = None
+
+
+class OwnershipDecisionIn(Schema):
+    approve: bool
+    reason: Annotated[SafeStr, Field(max_length=2000)]
+
+
+class OwnershipRequestOut(Schema):
+    id: int
+    account_id: int
+    account_name: str
+    kind: str
+    from_unit_code: str
+    unit_code: str
+    new_owner_id: int | None
+    requested_by_id: int
+    requested_by_name: str
+    reason: str
+    status: str
+    decided_by_id: int | None
+    decided_at: datetime | None
+    decision_reason: str
+    created_at: datetime
+
+
+def ownership_request_out(request: OwnershipRequest) -> OwnershipRequestOut:
+    return OwnershipRequestOut(
+        id=request.pk,
+        account_id=request.account_id,
+        account_name=request.account.name,
+        kind=request.kind,
+        from_unit_code=request.from_unit.code,
+        unit_code=request.to_unit.code,
+        new_owner_id=request.new_owner_id,
+        requested_by_id=request.requested_by_id,
+        requested_by_name=request.requested_by.label,
+        reason=request.reason,
+        status=request.status,
+        decided_by_id=request.decided_by_id,
+        decided_at=request.decided_at,
+        decision_reason=request.decision_reason,
+        created_at=request.created_at,
+    )

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Length, StrIndex
 from django.utils import timezone
 
-from irontriangle.accounts.models import Account, AccountTeamMember
+from irontriangle.accounts.models import (
+    Account,
+    AccountTeamMember,
+    CustomerInfo,
+    OwnershipRequest,
+    PurchaseDriver,
+    TeamRole,
+)
 from irontriangle.common.access import Viewer, get_visible
 from irontriangle.common.pagination import Page, keyset_page
 from irontriangle.common.restricted import require_queryable
@@ -45,7 +54,34 @@ def accounts_visible(viewer: Viewer) -> QuerySet[Account]:
 
 
 def account_get(viewer: Viewer, pk: Any) -> Account:
-    return get_visible(accounts_visible(viewer), pk)
+    return get_visible(with_triangle(accounts_visible(viewer)), pk)
+
+
+def driver_get(account: Account, pk: Any) -> PurchaseDriver:
+    """A driver of an account the caller already sees; a driver of another account is a 404."""
+    return get_visible(PurchaseDriver.objects.filter(account=account).select_related("account"), pk)
+
+
+def customer_info_get(account: Account, pk: Any) -> CustomerInfo:
+    return get_visible(CustomerInfo.objects.filter(account=account).select_related("account"), pk)
+
+
+TRIANGLE = (TeamRole.AR, TeamRole.SR, TeamRole.FR)
+
+
+def with_triangle(queryset: QuerySet[Account]) -> QuerySet[Account]:
+    """Annotate `has_ar`, `has_sr`, `has_fr`: whether someone currently holds each iron-triangle role."""
+    return queryset.annotate(
+        **{
+            f"has_{role}": Exists(AccountTeamMember.objects.filter(active_team(), account_id=OuterRef("pk"), role=role))
+            for role in TRIANGLE
+        }
+    )
+
+
+def missing_roles(account: Account) -> list[str]:
+    """The iron-triangle roles nobody holds; needs `with_triangle` (or the team prefetched)."""
+    return [role for role in TRIANGLE if not getattr(account, f"has_{role}", True)]
 
 
 @dataclass
@@ -53,15 +89,21 @@ class AccountFilters:
     q: str = ""
     segment: str = ""
     tier: str = ""
+    matrix_class: str = ""
+    coverage: str = ""
+    industry: str = ""
+    region: str = ""
     owner_unit_code: str = ""
     owner_id: int | None = None
     parent_id: int | None = None
+    missing_triangle: bool | None = None
+    ka_suggested: bool | None = None
     sort: str = "name"
 
 
 def accounts_page(viewer: Viewer, filters: AccountFilters, *, cursor: str | None, limit: int) -> Page[Account]:
     require_queryable(viewer, Account, [filters.sort.lstrip("-")], "sort")
-    queryset = accounts_visible(viewer)
+    queryset = with_triangle(accounts_visible(viewer))
     if filters.q:
         term = filters.q.strip()
         queryset = queryset.filter(
@@ -71,8 +113,25 @@ def accounts_page(viewer: Viewer, filters: AccountFilters, *, cursor: str | None
         queryset = queryset.filter(segment=filters.segment)
     if filters.tier:
         queryset = queryset.filter(tier=filters.tier)
+    for name in ("matrix_class", "coverage"):
+        if getattr(filters, name):
+            queryset = queryset.filter(**{name: getattr(filters, name)})
+    for name in ("industry", "region"):
+        if getattr(filters, name):
+            queryset = queryset.filter(**{f"{name}__iexact": getattr(filters, name).strip()})
+    if filters.missing_triangle is not None:
+        missing = ~Q(has_ar=True) | ~Q(has_sr=True) | ~Q(has_fr=True)
+        queryset = queryset.filter(missing if filters.missing_triangle else ~missing)
+    if filters.ka_suggested is not None:
+        # Proposed as KA by a profile rule and not yet settled by a person.
+        pending = ~Q(ka_rule="") & Q(segment_confirmed_at__isnull=True)
+        queryset = queryset.filter(pending if filters.ka_suggested else ~pending)
     if filters.owner_unit_code:
-        queryset = queryset.filter(owner_unit__code=filters.owner_unit_code)
+        # A unit's accounts include those of the units below it.
+        queryset = queryset.filter(
+            Q(owner_unit__code=filters.owner_unit_code)
+            | Q(owner_unit__path__startswith=_unit_path(filters.owner_unit_code))
+        )
     if filters.owner_id is not None:
         queryset = queryset.filter(owner_id=filters.owner_id)
     if filters.parent_id is not None:
@@ -106,3 +165,211 @@ def concerned_user_ids(account: Account) -> set[int]:
     if account.owner_id:
         ids.add(account.owner_id)
     return ids
+
+
+def _unit_path(code: str) -> str:
+    from irontriangle.org.models import OrgUnit
+
+    unit = OrgUnit.objects.filter(code=code).only("path").first()
+    return unit.path if unit else "\x00no-such-unit"
+
+
+# --- KA suggestion ---------------------------------------------------------------------------------
+
+
+@dataclass
+class KaSuggestion:
+    rule: str
+    label: str
+    reasons: list[str]
+    pending: bool
+
+
+def ka_suggestion(account: Account, rules: list[Any] | None = None) -> KaSuggestion | None:
+    """Which KA profile matched, why, and whether a person still has to settle the segment."""
+    from irontriangle.accounts import profiling
+    from irontriangle.accounts.models import KaProfileRule
+
+    if not account.ka_rule:
+        return None
+    rule = next((r for r in rules or [] if r.code == account.ka_rule), None)
+    if rule is None:
+        rule = KaProfileRule.objects.filter(code=account.ka_rule).first()
+    if rule is None:
+        return None
+    confirmed = account.segment_confirmed_at is not None
+    return KaSuggestion(
+        rule=rule.code,
+        label=str(rule.get_code_display()),
+        reasons=profiling.explain_rule(rule, account),
+        pending=not confirmed,
+    )
+
+
+# --- intelligence -----------------------------------------------------------------------------------
+
+
+@dataclass
+class DriverLine:
+    driver: PurchaseDriver
+    contribution: Decimal
+
+
+@dataclass
+class DriverEstimate:
+    lines: list[DriverLine]
+    total: Decimal | None
+
+
+def account_drivers(account: Account) -> list[PurchaseDriver]:
+    return list(PurchaseDriver.objects.filter(account=account).order_by("id"))
+
+
+def drivers_estimate(account: Account, drivers: list[PurchaseDriver] | None = None) -> DriverEstimate:
+    """Potential as the sum of driver volume × conversion factor, line by line so it can be explained."""
+    drivers = account_drivers(account) if drivers is None else drivers
+    lines = [DriverLine(driver, driver.contribution) for driver in drivers]
+    total = sum((line.contribution for line in lines), Decimal("0.00")) if lines else None
+    return DriverEstimate(lines=lines, total=total)
+
+
+def account_information(account: Account, kind: str = "") -> list[CustomerInfo]:
+    queryset = CustomerInfo.objects.filter(account=account)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return list(queryset.order_by("-recorded_on", "-id")[:200])
+
+
+# --- trees ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TreeNode:
+    account: Account
+    depth: int
+    rolled_up_potential: Decimal | None
+    descendants: int
+
+
+def account_tree(viewer: Viewer, account: Account, *, limit: int = 500) -> tuple[list[Account], list[TreeNode]]:
+    """The visible ancestors of an account, and its visible subtree in depth-first order with each node's
+    potential rolled up over its visible descendants (what a person cannot see never adds to a total)."""
+    ancestor_ids = [int(part) for part in account.tree_path.strip("/").split("/")[:-1] if part]
+    ancestors_by_id = {a.pk: a for a in accounts_visible(viewer).filter(pk__in=ancestor_ids)}
+    ancestors = [ancestors_by_id[pk] for pk in ancestor_ids if pk in ancestors_by_id]
+    subtree = list(
+        accounts_visible(viewer).filter(tree_path__startswith=account.tree_path).order_by("tree_path")[:limit]
+    )
+    base_depth = account.tree_path.count("/")
+    nodes = []
+    for node in subtree:
+        below = [other for other in subtree if other.tree_path.startswith(node.tree_path)]
+        values = [other.potential for other in below if other.potential is not None]
+        nodes.append(
+            TreeNode(
+                account=node,
+                depth=node.tree_path.count("/") - base_depth,
+                rolled_up_potential=sum(values, Decimal("0.00")) if values else None,
+                descendants=len(below) - 1,
+            )
+        )
+    return ancestors, nodes
+
+
+def rolled_up_potential(viewer: Viewer, account: Account) -> Decimal | None:
+    total = accounts_visible(viewer).filter(tree_path__startswith=account.tree_path).aggregate(total=Sum("potential"))
+    return total["total"]
+
+
+# --- duplicates -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Duplicate:
+    account: Account
+    match: str  # "credit_code", "name" or "similar_name"
+    visible: bool
+
+
+def account_duplicates(
+    viewer: Viewer, *, name: str = "", credit_code: str = "", exclude_id: int | None = None, limit: int = 10
+) -> list[Duplicate]:
+    """Accounts that are probably the one about to be created. Matches the viewer cannot see are reported
+    too (that is the point: two units must not both own one customer), with no more than name and unit."""
+    from irontriangle.accounts.credit_code import normalise
+    from irontriangle.accounts.profiling import name_key
+
+    found: dict[int, Duplicate] = {}
+    visible_ids: set[int] = set()
+    code = normalise(credit_code or "")
+    key = name_key(name or "")
+    base = Account.objects.select_related("owner_unit")
+    if exclude_id is not None:
+        base = base.exclude(pk=exclude_id)
+    candidates: list[tuple[str, QuerySet[Account]]] = []
+    if code:
+        candidates.append(("credit_code", base.filter(credit_code=code)))
+    if key:
+        candidates.append(("name", base.filter(name_key=key)))
+        if len(key) >= 4:
+            # One name inside the other: "华东电信" and "中国电信华东分公司" style near-misses.
+            contained = base.annotate(
+                inside=StrIndex(Value(key), "name_key", output_field=IntegerField()), key_length=Length("name_key")
+            ).filter(Q(name_key__contains=key) | Q(inside__gt=0, key_length__gte=4))
+            candidates.append(("similar_name", contained))
+    for match, queryset in candidates:
+        for account in queryset.order_by("name", "pk")[:limit]:
+            found.setdefault(account.pk, Duplicate(account=account, match=match, visible=False))
+    if found:
+        visible_ids = set(accounts_visible(viewer).filter(pk__in=found).values_list("pk", flat=True))
+    for duplicate in found.values():
+        duplicate.visible = duplicate.account.pk in visible_ids
+    return list(found.values())[:limit]
+
+
+# --- ownership --------------------------------------------------------------------------------------
+
+
+def ownership_scope(viewer: Viewer) -> Q:
+    if viewer.middle_office or viewer.read_all:
+        return Q()
+    if viewer.user_id is None:
+        return Q(pk__in=[])
+    return (
+        Q(requested_by_id=viewer.user_id)
+        | Q(account__owner_id=viewer.user_id)
+        | viewer.manager_scope("from_unit__path")
+        | viewer.manager_scope("to_unit__path")
+    )
+
+
+def ownership_requests_visible(viewer: Viewer) -> QuerySet[OwnershipRequest]:
+    if viewer.is_anonymous:
+        return OwnershipRequest.objects.none()
+    return OwnershipRequest.objects.filter(ownership_scope(viewer), account__deleted_at__isnull=True).select_related(
+        "account", "from_unit", "to_unit", "requested_by", "decided_by", "new_owner"
+    )
+
+
+def ownership_request_get(viewer: Viewer, pk: Any) -> OwnershipRequest:
+    return get_visible(ownership_requests_visible(viewer), pk)
+
+
+def ownership_requests_page(
+    viewer: Viewer, *, status: str = "", account_id: int | None = None, cursor: str | None, limit: int
+) -> Page[OwnershipRequest]:
+    queryset = ownership_requests_visible(viewer)
+    if status:
+        queryset = queryset.filter(status=status)
+    if account_id is not None:
+        queryset = queryset.filter(account_id=account_id)
+    return keyset_page(queryset, order="-created_at", cursor=cursor, limit=limit)
+
+
+def account_ownership_history(account: Account) -> list[OwnershipRequest]:
+    """Every request about an account the viewer already sees: its ownership story belongs to it."""
+    return list(
+        account.ownership_requests.select_related("from_unit", "to_unit", "requested_by", "decided_by").order_by(
+            "-created_at"
+        )[:50]
+    )

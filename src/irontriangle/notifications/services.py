@@ -38,6 +38,12 @@ EVENT_KINDS = [
     "account.deleted",
     "account.restored",
     "account.team_changed",
+    "account.segment_confirmed",
+    "account.intelligence_changed",
+    "ownership.requested",
+    "ownership.decided",
+    "ownership.withdrawn",
+    "configuration.changed",
 ]
 
 RETRY_BASE_SECONDS = 30

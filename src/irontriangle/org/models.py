@@ -72,6 +72,15 @@ class OrgUnit(models.Model):
     def depth(self) -> int:
         return self.path.count("/") - 2
 
+    @property
+    def label(self) -> str:
+        """The unit's name in the reader's language, where an English name was given."""
+        from django.utils.translation import get_language
+
+        if self.name_en and not (get_language() or "en").startswith("zh"):
+            return self.name_en
+        return self.name
+
 
 class Membership(models.Model):
     """A user in a unit. A user may belong to several units (matrix organisation), one primary."""

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, cast
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from irontriangle.accounts import profiling
 from irontriangle.accounts.credit_code import normalise
-from irontriangle.accounts.models import Account, AccountTeamMember, TeamRole
+from irontriangle.accounts.models import Account, AccountTeamMember, PotentialBasis, TeamRole
 from irontriangle.accounts.selectors import (
     account_scope,
     active_team,
@@ -53,7 +58,11 @@ EDITABLE_FIELDS = (
     "strategic_fit",
     "cash_flow_customer",
     "potential",
+    "potential_basis",
     "currency",
+    "external_id",
+    "listed_in_ranking",
+    "high_willingness_to_pay",
 )
 
 
@@ -135,14 +144,59 @@ def _check_credit_code(account: Account) -> None:
         raise InvalidInput.single("credit_code", "duplicate", message)
 
 
+def _check_external_id(account: Account) -> None:
+    account.external_id = (account.external_id or "").strip()
+    if (
+        account.external_id
+        and Account.all_objects.filter(external_id=account.external_id).exclude(pk=account.pk).exists()
+    ):
+        raise InvalidInput.single("external_id", "duplicate", _("Another account already has this external id."))
+
+
+def _apply_potential_basis(account: Account, data: dict[str, Any]) -> None:
+    """A potential typed by hand wins over the drivers' estimate, unless the client asks for the estimate."""
+    if "potential" in data and "potential_basis" not in data:
+        account.potential_basis = PotentialBasis.MANUAL
+    if account.potential_basis == PotentialBasis.DRIVERS:
+        account.potential = potential_estimate(account) if account.pk else None
+
+
+def potential_estimate(account: Account) -> Any:
+    from irontriangle.accounts.selectors import drivers_estimate
+
+    return drivers_estimate(account).total
+
+
+def _set_tree_path(account: Account) -> None:
+    """Write the account's path, and re-root its whole subtree when it moved."""
+    old = account.tree_path
+    parent_path = account.parent.tree_path if account.parent_id and account.parent else "/"
+    new = f"{parent_path}{account.pk}/"
+    if old == new:
+        return
+    account.tree_path = new
+    Account.all_objects.filter(pk=account.pk).update(tree_path=new)
+    if old:
+        Account.all_objects.filter(tree_path__startswith=old).exclude(pk=account.pk).update(
+            tree_path=Concat(Value(new), Substr("tree_path", len(old) + 1))
+        )
+
+
 def _assign(account: Account, data: dict[str, Any]) -> None:
+    errors: list[FieldError] = []
     for name in EDITABLE_FIELDS:
         if name in data:
             value = data[name]
             field = cast(models.Field, Account._meta.get_field(name))
             if value is None and not field.null:
                 value = "" if field.empty_strings_allowed else field.get_default()
-            setattr(account, name, value)
+            try:
+                # Typed now, so that derived values (matrix, KA rule) compare numbers, not text.
+                setattr(account, name, field.to_python(value))
+            except ValidationError as exc:
+                errors.extend(FieldError(name, "invalid", message) for message in exc.messages)
+    if errors:
+        raise InvalidInput(errors)
 
 
 @transaction.atomic
@@ -168,9 +222,17 @@ def account_create(*, viewer: Viewer, actor: User, data: dict[str, Any]) -> Acco
             "owner_id", "not_allowed", _("You may name another owner only for a unit you manage.")
         )
     _check_credit_code(account)
+    _check_external_id(account)
+    _apply_potential_basis(account, data)
+    profiling.refresh_derived(account)
     validate(account)
+    if account.segment == "ka":
+        # KA is never the default: whoever creates an account as KA has made the call.
+        account.segment_confirmed_at = timezone.now()
+        account.segment_confirmed_by = actor
     account._history_user = actor  # type: ignore[attr-defined]
     account.save()
+    _set_tree_path(account)
     if account.owner_id:
         AccountTeamMember.objects.create(account=account, user_id=account.owner_id, role=TeamRole.AR, is_primary=True)
     event_emit(
@@ -196,10 +258,19 @@ def account_update(
     _assign(current, data)
     _resolve_references(viewer, current, data)
     _check_credit_code(current)
+    _check_external_id(current)
+    _apply_potential_basis(current, data)
+    if "segment" in data and data["segment"] != before["segment"]:
+        # A person choosing the segment is the confirmation the KA profile rules ask for.
+        current.segment_confirmed_at = timezone.now()
+        current.segment_confirmed_by = actor
     changed = [name for name, old in before.items() if getattr(current, name) != old]
     if not changed:
         return current
+    profiling.refresh_derived(current)
     save_versioned(current, actor=actor)
+    if "parent_id" in changed:
+        _set_tree_path(current)
     # Events travel to webhooks and notifications: restricted values (cost, margin) never ride along.
     restricted = restricted_fields(Account)
     changes = {
@@ -224,6 +295,45 @@ def account_update(
                     "name": current.name,
                     "fields": ", ".join(_label(name) for name in changed),
                 }
+            ),
+            _link(current),
+        ),
+    )
+    return current
+
+
+@transaction.atomic
+def account_confirm_segment(
+    *, viewer: Viewer, actor: User, account: Account, segment: str, reason: str = ""
+) -> Account:
+    """A person settles the segment the KA profile rules proposed (or keeps SMB against them); audited."""
+    current = lock_for_update(account)
+    if not can_edit_account(viewer, current):
+        raise Forbidden()
+    if segment not in ("ka", "smb"):
+        raise InvalidInput.single("segment", "invalid_choice", _("Unknown segment: %(value)s") % {"value": segment})
+    previous = current.segment
+    current.segment = segment
+    current.segment_confirmed_at = timezone.now()
+    current.segment_confirmed_by = actor
+    profiling.refresh_derived(current)
+    save_versioned(current, actor=actor, reason=reason[:100])
+    event_emit(
+        kind="account.segment_confirmed",
+        subject=current,
+        actor=actor,
+        data={
+            "name": current.name,
+            "segment": segment,
+            "previous": previous,
+            "rule": current.ka_rule,
+            "reason": reason,
+        },
+        recipient_ids=concerned_user_ids(current),
+        message=bilingual(
+            lambda: (
+                _("%(user)s confirmed %(name)s as %(segment)s")
+                % {"user": actor.label, "name": current.name, "segment": segment.upper()}
             ),
             _link(current),
         ),
@@ -282,7 +392,14 @@ def account_restore(*, viewer: Viewer, actor: User, account: Account) -> Account
 
 @transaction.atomic
 def team_member_add(
-    *, viewer: Viewer, actor: User, account: Account, user_id: int, role: str, is_primary: bool = True
+    *,
+    viewer: Viewer,
+    actor: User,
+    account: Account,
+    user_id: int,
+    role: str,
+    is_primary: bool = True,
+    started_on: date | None = None,
 ) -> AccountTeamMember:
     if not can_edit_account(viewer, account):
         raise Forbidden()
@@ -300,7 +417,10 @@ def team_member_add(
         # The new primary takes over; the former primary stays on as backup.
         account.team_members.filter(active_team(), role=role, is_primary=True).update(is_primary=False)
     member, _created = AccountTeamMember.objects.update_or_create(
-        account=account, user=user, role=role, defaults={"is_primary": is_primary, "ended_on": None}
+        account=account,
+        user=user,
+        role=role,
+        defaults={"is_primary": is_primary, "ended_on": None, "started_on": started_on or timezone.localdate()},
     )
     member._history_user = actor  # type: ignore[attr-defined]
     _team_event(actor, account, TEAM_ADDED, member)

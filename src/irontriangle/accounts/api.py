@@ -12,6 +12,7 @@ from irontriangle.accounts import selectors, services
 from irontriangle.accounts.models import Coverage, MatrixClass, Segment, Tier
 from irontriangle.accounts.profiling import enabled_rules
 from irontriangle.accounts.schemas import (
+    COMPUTED_FIELDS,
     NULLABLE_PATCH_FIELDS,
     AccountIn,
     AccountOut,
@@ -24,6 +25,7 @@ from irontriangle.accounts.schemas import (
     TreeNodeOut,
     TreeOut,
     account_out,
+    refuse_computed,
     team_member_out,
 )
 from irontriangle.common.apitools import ErrorOut, Id, ListOut, SafeStr, actor, expected_version, viewer
@@ -109,7 +111,8 @@ def account_duplicates(
 @router.post("/accounts", response={201: AccountOut, **ERRORS})
 def create_account(request: HttpRequest, payload: AccountIn) -> Any:
     who = viewer(request)
-    account = services.account_create(viewer=who, actor=actor(request), data=payload.model_dump())
+    data = refuse_computed(payload.model_dump(), None)
+    account = services.account_create(viewer=who, actor=actor(request), data=data)
     return Status(201, account_out(who, selectors.account_get(who, account.pk)))
 
 
@@ -124,6 +127,8 @@ def update_account(request: HttpRequest, account_id: Id, payload: AccountPatch) 
     who = viewer(request)
     account = selectors.account_get(who, account_id)
     sent = payload.model_dump(exclude_unset=True)
+    if any(name in sent for name in COMPUTED_FIELDS):
+        refuse_computed(sent, account_out(who, account).model_dump(mode="json"))
     version = expected_version(request, sent.pop("version", None))
     data = {key: value for key, value in sent.items() if value is not None or key in NULLABLE_PATCH_FIELDS}
     try:

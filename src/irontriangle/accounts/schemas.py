@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils.translation import gettext
 from ninja import Schema
 from pydantic import Field
 
@@ -29,6 +30,7 @@ from irontriangle.accounts.models import (
 from irontriangle.accounts.selectors import ka_suggestion, missing_roles
 from irontriangle.common.access import Viewer
 from irontriangle.common.apitools import Id, Money, SafeStr
+from irontriangle.common.errors import FieldError, InvalidInput
 from irontriangle.common.restricted import redact
 
 Name = Annotated[SafeStr, Field(min_length=1, max_length=200)]
@@ -37,7 +39,31 @@ Long = Annotated[SafeStr, Field(max_length=300)]
 Currency = Annotated[SafeStr, Field(pattern=r"^[A-Z]{3}$")]
 
 
-class AccountFields(Schema):
+COMPUTED_FIELDS = ("matrix_class", "relationship_score", "ka_suggestion")
+
+
+class ComputedFields(Schema):
+    """Derived fields are never written by a client. A client that sends the object back unchanged is
+    fine; one that sends a different value gets an error naming the field, not a silent drop."""
+
+    matrix_class: Annotated[Any, Field(json_schema_extra={"readOnly": True})] = None
+    relationship_score: Annotated[Any, Field(json_schema_extra={"readOnly": True})] = None
+    ka_suggestion: Annotated[Any, Field(json_schema_extra={"readOnly": True})] = None
+
+
+def refuse_computed(sent: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
+    """Drop the computed fields from a request body, refusing any that would change a value."""
+    errors = []
+    for name in COMPUTED_FIELDS:
+        value = sent.pop(name, None)
+        if value is not None and (current is None or value != current.get(name)):
+            errors.append(FieldError(name, "read_only", gettext("Read-only: the server computes this field.")))
+    if errors:
+        raise InvalidInput(errors)
+    return sent
+
+
+class AccountFields(ComputedFields):
     legal_name: Annotated[SafeStr, Field(max_length=200)] = ""
     credit_code: Annotated[SafeStr, Field(max_length=18)] = ""
     parent_id: Id | None = None
@@ -69,7 +95,7 @@ class AccountIn(AccountFields):
     name: Name
 
 
-class AccountPatch(Schema):
+class AccountPatch(ComputedFields):
     """Every field optional; only the fields sent change. `version` is the one the client edited."""
 
     version: Annotated[int, Field(ge=1, le=2**31)] | None = None

@@ -229,3 +229,14 @@ def test_a_backup_counts_and_an_ended_member_does_not(org):
     client.delete(f"/accounts/{account.pk}/team/{member.pk}")
 
     assert "sr" in client.get(f"/accounts/{account.pk}").json()["missing_roles"]
+
+
+def test_a_configuration_change_reopens_the_question_for_accounts_kept_smb(org):
+    account = make_account(org["ar"], **{**REGIONAL, "high_willingness_to_pay": True})
+    api_as(org["ar"]).post(f"/accounts/{account.pk}/confirm-segment", {"segment": "smb"})
+    regional = KaProfileRule.objects.get(code="regional")
+
+    profile_rule_update(viewer=viewer_of(org["admin"]), actor=org["admin"], rule=regional, data={"enabled": False})
+
+    suggestion = api_as(org["ar"]).get(f"/accounts/{account.pk}").json()["ka_suggestion"]
+    assert suggestion["rule"] == "high_willingness" and suggestion["pending"] is True

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 
 from irontriangle.accounts.models import Account, KaProfileRule, LifecycleStage, MatrixClass, MatrixSettings
 
@@ -201,5 +201,10 @@ def refresh_derived(account: Account, *, settings: MatrixSettings | None = None,
 def reclassify_all() -> int:
     """Re-derive strength, matrix class and KA rule of every account (after a configuration change)."""
     settings = matrix_settings()
+    rules = enabled_rules()
+    # As for a single save: a profile that newly fits reopens the segment question of a non-KA account.
+    Account.all_objects.annotate(new_rule=ka_rule_sql(rules)).exclude(new_rule="").exclude(
+        new_rule=F("ka_rule")
+    ).exclude(segment="ka").update(segment_confirmed_at=None, segment_confirmed_by=None)
     Account.all_objects.update(relationship_score=relationship_score_sql(settings))
-    return Account.all_objects.update(matrix_class=matrix_class_sql(settings), ka_rule=ka_rule_sql(enabled_rules()))
+    return Account.all_objects.update(matrix_class=matrix_class_sql(settings), ka_rule=ka_rule_sql(rules))

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from irontriangle.accounts.models import Account
-from irontriangle.accounts.services import account_create, team_member_add
+from irontriangle.accounts.services import (
+    account_confirm_segment,
+    account_create,
+    customer_info_create,
+    driver_create,
+    ownership_request_create,
+    ownership_request_decide,
+    team_member_add,
+)
 from irontriangle.common.access import viewer_of
 from irontriangle.demo import data
 from irontriangle.org.models import OrgUnit, User
@@ -35,8 +43,23 @@ def is_empty() -> bool:
 
 @transaction.atomic
 def load_demo() -> None:
+    """Everything is made as people would make it, by the person who would make it, so that history,
+    events and derived fields (matrix class, KA rule, tree path) are exactly what the product makes."""
     for code, name, name_en, segment, parent in data.UNITS:
         unit_create(code=code, name=name, name_en=name_en, segment=segment, parent_code=parent)
+    users = _users()
+    accounts = _accounts(users)
+    _teams(users, accounts)
+    _intelligence(users, accounts)
+    for key, username, segment, reason in data.SEGMENT_DECISIONS:
+        person = users[username]
+        account_confirm_segment(
+            viewer=viewer_of(person), actor=person, account=accounts[key], segment=segment, reason=reason
+        )
+    _ownership(users, accounts)
+
+
+def _users() -> dict[str, User]:
     users: dict[str, User] = {}
     for username, display_name, units, managed, admin, _who in data.USERS:
         users[username] = user_create(
@@ -48,6 +71,10 @@ def load_demo() -> None:
             unit_codes=units,
             manager_of=managed,
         )
+    return users
+
+
+def _accounts(users: dict[str, User]) -> dict[str, Account]:
     accounts: dict[str, Account] = {}
     for key, name, legal_name, parent, owner, unit, fields in data.ACCOUNTS:
         actor = users[owner]
@@ -63,14 +90,80 @@ def load_demo() -> None:
                 "owner_id": actor.pk,
             },
         )
-    for key, username, role, primary in data.TEAMS:
-        account = accounts[key]
-        account_owner = users[account.owner.username]  # type: ignore[union-attr]
+    return accounts
+
+
+def _owner(users: dict[str, User], account: Account) -> User:
+    assert account.owner is not None
+    return users[account.owner.username]
+
+
+def _teams(users: dict[str, User], accounts: dict[str, Account]) -> None:
+    for entry in data.TEAMS:
+        account = accounts[entry.account]
+        owner = _owner(users, account)
         team_member_add(
-            viewer=viewer_of(account_owner),
-            actor=account_owner,
+            viewer=viewer_of(owner),
+            actor=owner,
             account=account,
-            user_id=users[username].pk,
-            role=role,
-            is_primary=primary,
+            user_id=users[entry.username].pk,
+            role=entry.role,
+            is_primary=entry.primary,
+            started_on=entry.since,
         )
+
+
+def _intelligence(users: dict[str, User], accounts: dict[str, Account]) -> None:
+    for driver in data.DRIVERS:
+        account = accounts[driver.account]
+        owner = _owner(users, account)
+        driver_create(
+            viewer=viewer_of(owner),
+            actor=owner,
+            account=account,
+            data={
+                "name": driver.name,
+                "volume": driver.volume,
+                "unit": driver.unit,
+                "factor": driver.factor,
+                "as_of": driver.as_of,
+                "source": driver.source,
+            },
+        )
+    for info in data.INFORMATION:
+        account = accounts[info.account]
+        owner = _owner(users, account)
+        customer_info_create(
+            viewer=viewer_of(owner),
+            actor=owner,
+            account=account,
+            data={
+                "kind": info.kind,
+                "title": info.title,
+                "detail": info.detail,
+                "recorded_on": info.recorded_on,
+                "source": info.source,
+            },
+        )
+
+
+def _ownership(users: dict[str, User], accounts: dict[str, Account]) -> None:
+    middle_office = users["ops"]
+    for item in data.OWNERSHIP:
+        person = users[item.requested_by]
+        request = ownership_request_create(
+            viewer=viewer_of(person),
+            actor=person,
+            account_id=accounts[item.account].pk,
+            unit_code=item.unit,
+            reason=item.reason,
+            new_owner_id=users[item.new_owner].pk if item.new_owner else None,
+        )
+        if item.approve is not None:
+            ownership_request_decide(
+                viewer=viewer_of(middle_office),
+                actor=middle_office,
+                request=request,
+                approve=item.approve,
+                reason=item.decision,
+            )

@@ -39,9 +39,10 @@ def _apply(record: Any, fields: tuple[str, ...], data: dict[str, Any], actor: Us
         if name in data and getattr(record, name) != data[name]:
             setattr(record, name, data[name])
             changed.append(name)
-    validate(record)
-    record._history_user = actor
-    record.save()
+    if changed:
+        validate(record)
+        record._history_user = actor
+        record.save()
     return changed
 
 

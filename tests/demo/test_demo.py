@@ -1,0 +1,187 @@
+"""`irontriangle demo`: the demo data set loads through the services, once, and shows every feature."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from irontriangle.accounts.credit_code import is_valid
+from irontriangle.accounts.models import (
+    Account,
+    AccountTeamMember,
+    CustomerInfo,
+    MatrixClass,
+    OwnershipRequest,
+    PurchaseDriver,
+    Tier,
+)
+from irontriangle.accounts.selectors import (
+    account_tree,
+    drivers_estimate,
+    ka_suggestion,
+    missing_roles,
+    ownership_requests_visible,
+    with_triangle,
+)
+from irontriangle.common.access import viewer_of
+from irontriangle.demo import data
+from irontriangle.notifications.models import Event
+from irontriangle.org.models import User
+from tests.factories import make_unit
+
+
+def run_demo(*args: str) -> str:
+    out = StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo(db: Any) -> str:
+    return run_demo()
+
+
+def _snapshot() -> dict[str, Any]:
+    return {
+        "accounts": list(Account.all_objects.order_by("pk").values_list("pk", "version", "updated_at")),
+        "account_history": Account.history.count(),  # type: ignore[attr-defined]
+        "team": AccountTeamMember.objects.count(),
+        "drivers": PurchaseDriver.all_objects.count(),
+        "information": CustomerInfo.all_objects.count(),
+        "ownership": list(OwnershipRequest.objects.order_by("pk").values_list("pk", "status")),
+        "events": Event.objects.count(),
+        "users": User.objects.count(),
+    }
+
+
+def test_the_demo_loads_prints_the_logins_and_a_second_run_changes_nothing(demo):
+    assert "Demo data loaded." in demo
+    for username, *_rest in data.USERS:
+        assert f"  {username} " in demo
+    assert data.DEMO_PASSWORD in demo
+    before = _snapshot()
+    assert len(before["accounts"]) == len(data.ACCOUNTS)
+
+    again = run_demo()
+    assert "already loaded; nothing changed" in again
+    assert data.DEMO_PASSWORD in again
+    assert _snapshot() == before
+
+
+def test_the_demo_loads_only_into_an_empty_database(db):
+    make_unit("elsewhere", "别的公司", "ka")
+    assert "was not loaded" in run_demo("--if-empty")
+    assert not Account.all_objects.exists()
+    with pytest.raises(CommandError):
+        run_demo()
+
+
+def test_credit_codes_carry_a_valid_check_character(demo):
+    codes = [code for code in Account.objects.values_list("credit_code", flat=True) if code]
+    assert len(codes) >= 8
+    assert all(is_valid(code) for code in codes)
+    websites = [site for site in Account.objects.values_list("website", flat=True) if site]
+    assert websites and all(".example" in site for site in websites)
+
+
+def test_accounts_form_trees_at_least_three_levels_deep_with_roll_ups(demo):
+    depth = max(path.count("/") - 1 for path in Account.objects.values_list("tree_path", flat=True))
+    assert depth >= 3
+    group = Account.objects.get(name="中国电信集团")
+    province = Account.objects.get(name="中国电信广东公司")
+    assert set(province.children.values_list("name", flat=True)) == {"中国电信深圳分公司", "中国电信广州分公司"}
+    assert province.parent == group
+    mobile = Account.objects.get(name="中国移动通信集团")
+    assert mobile.children.count() == 2
+
+    manager = User.objects.get(username="director")
+    _ancestors, nodes = account_tree(viewer_of(manager), group)
+    assert len(nodes) == 4 and max(node.depth for node in nodes) == 2
+    total = sum(a.potential for a in Account.objects.filter(tree_path__startswith=group.tree_path))
+    assert nodes[0].rolled_up_potential == total
+
+
+def test_every_matrix_class_and_tier_occurs(demo):
+    assert set(Account.objects.values_list("matrix_class", flat=True)) == set(MatrixClass.values)
+    assert set(Account.objects.values_list("tier", flat=True)) == set(Tier.values)
+
+
+def test_one_regional_key_account_waits_for_its_ka_confirmation(demo):
+    pending = [account for account in Account.objects.all() if (s := ka_suggestion(account)) and s.pending]
+    assert len(pending) == 1
+    account = pending[0]
+    assert (account.segment, account.coverage, account.ka_rule) == ("smb", "regional", "regional")
+    assert account.region and account.annual_revenue is not None and account.annual_revenue > 50_000_000
+    # Another account matched a KA profile and a person kept it SMB, with the reason in its history.
+    kept = Account.objects.get(name="Pacific Rim Logistics Ltd.")
+    assert kept.ka_rule == "global" and kept.segment == "smb" and kept.segment_confirmed_at is not None
+
+
+def test_customer_types_of_the_seeds_are_present(demo):
+    steel = Account.objects.get(name="华东精工钢铁集团")
+    assert steel.purchase_pattern == "continuous" and steel.on_vendor_list
+    consulting = Account.objects.get(name="明德管理咨询")
+    assert consulting.purchase_pattern == "occasional"
+    cash_flow = Account.objects.get(cash_flow_customer=True)
+    assert cash_flow.strategic_fit == "divergent"
+    assert cash_flow.annual_revenue is not None and cash_flow.annual_revenue >= 1_000_000_000
+
+
+def test_purchase_drivers_and_customer_information(demo):
+    by_drivers = Account.objects.get(potential_basis="drivers")
+    estimate = drivers_estimate(by_drivers)
+    assert len(estimate.lines) >= 2
+    assert by_drivers.potential == estimate.total
+    assert PurchaseDriver.objects.values("account").distinct().count() >= 3
+    assert set(CustomerInfo.objects.values_list("kind", flat=True)) == {"production", "equipment", "business"}
+    assert not CustomerInfo.objects.filter(recorded_on__isnull=True).exists()
+
+
+def test_account_teams_have_primaries_backups_and_gaps(demo):
+    accounts = list(with_triangle(Account.objects.all()))
+    complete = [account for account in accounts if not missing_roles(account)]
+    incomplete = [account for account in accounts if missing_roles(account)]
+    assert complete and incomplete
+    assert any(account.name == "中国电信广州分公司" for account in incomplete)
+    assert AccountTeamMember.objects.filter(is_primary=False, ended_on__isnull=True).exists()
+    for role in ("ar", "sr", "fr"):
+        assert AccountTeamMember.objects.filter(role=role, is_primary=True).exists()
+
+
+def test_one_ownership_conflict_waits_for_the_middle_office(demo):
+    pending = OwnershipRequest.objects.filter(status="pending").select_related("account__owner_unit")
+    assert pending.count() == 1
+    claim = pending.get()
+    assert claim.kind == "claim"
+    assert claim.from_unit.segment == "smb" and claim.account.owner_unit.segment == "smb"
+    assert claim.to_unit.segment == "ka"
+    assert claim.requested_by.memberships.filter(unit=claim.to_unit).exists()
+    ops = User.objects.get(username="ops")
+    assert claim in ownership_requests_visible(viewer_of(ops)).filter(status="pending")
+    assert OwnershipRequest.objects.exclude(status="pending").filter(decided_by=ops).exists()
+
+
+def test_demo_pages_render_for_the_demo_people(demo):
+    from django.test import Client
+
+    from irontriangle.accounts.selectors import accounts_visible
+
+    for username in ("ar", "smb", "ops", "gm"):
+        person = User.objects.get(username=username)
+        client = Client()
+        client.force_login(person)
+        assert client.get("/accounts/").status_code == 200, username
+        for account in accounts_visible(viewer_of(person)):
+            response = client.get(f"/accounts/{account.pk}/")
+            assert response.status_code == 200, (username, account.name)
+        requests = client.get("/ownership-requests/")
+        assert requests.status_code == 200, username
+        if username == "ops":
+            assert "浙江天越新材料" in requests.content.decode()
+    admin = Client()
+    admin.force_login(User.objects.get(username="admin"))
+    for model in ("account", "kaprofilerule", "ownershiprequest", "purchasedriver", "customerinfo"):
+        assert admin.get(f"/admin/accounts/{model}/").status_code == 200, model

@@ -5,73 +5,87 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from irontriangle.accounts import selectors, services
-from irontriangle.accounts.forms import AccountForm, AccountSearchForm, TeamMemberForm, account_initial, model_field
+from irontriangle.accounts import sections, selectors, services
+from irontriangle.accounts.forms import (
+    SORTS,
+    AccountForm,
+    AccountSearchForm,
+    TeamMemberForm,
+    account_initial,
+    model_field,
+)
 from irontriangle.accounts.models import Account
+from irontriangle.accounts.views_duplicates import duplicate_context
 from irontriangle.common.errors import Forbidden, InvalidInput, VersionConflict
-from irontriangle.common.history import history_of
 from irontriangle.web import lookups
 from irontriangle.web.guards import actor, add_domain_errors, htmx, viewer, web_view
-from irontriangle.web.history import readable_history
 
 PAGE_SIZE = 50
-CHILDREN_SHOWN = 20
-HISTORY_SHOWN = 50
 CREATE_DEFAULTS = ("segment", "lifecycle_stage", "strategic_fit", "currency")
 
 
 @web_view
 def account_list(request: HttpRequest) -> HttpResponse:
     who = viewer(request)
-    search = AccountSearchForm(request.GET)
+    search = AccountSearchForm(request.GET, unit_choices=lookups.unit_filter_choices(who))
     search.is_valid()  # an invalid filter is dropped, never sent to the database
     values = search.cleaned_data
-    filters = selectors.AccountFilters(
-        q=values.get("q", ""),
-        segment=values.get("segment", ""),
-        tier=values.get("tier", ""),
-        parent_id=values.get("parent"),
-    )
+    filters = search.filters()
     try:
         page = selectors.accounts_page(who, filters, cursor=values.get("cursor") or None, limit=PAGE_SIZE)
     except InvalidInput:
         # A stale or hand-edited cursor: start again from the first page rather than fail.
         page = selectors.accounts_page(who, filters, cursor=None, limit=PAGE_SIZE)
-    query = {key: value for key, value in values.items() if key != "cursor" and value}
-    context = {"search": search, "page": page, "query": query, "paged": bool(values.get("cursor"))}
+    # The query string of this view as it stands, empty and invalid values left out: what links keep.
+    params = QueryDict(mutable=True)
+    for key, value in values.items():
+        if key == "cursor" or not value or (key == "sort" and value == SORTS[0][0]):
+            continue
+        params[key] = "1" if value is True else str(value)
+    active = search.active_filters()
+    context = {
+        "search": search,
+        "page": page,
+        "rows": [(account, selectors.missing_roles(account)) for account in page.items],
+        "params": params,
+        "filter_chips": [(label, _without(params, name)) for name, label in active],
+        "filter_count": len([name for name, _label in active if name != "q"]),
+        "sort_label": dict(SORTS).get(filters.sort, SORTS[0][1]),
+        "paged": bool(values.get("cursor")),
+    }
     # Live search asks for the results only; a history restore or a plain visit gets the whole page.
     details = htmx(request)
     partial = bool(details) and not details.history_restore_request
     template = "accounts/list.html#results" if partial else "accounts/list.html"
     response = render(request, template, context)
+    if partial:
+        # The address bar shows the filters in use, not every empty field of the form: a short,
+        # bookmarkable URL.
+        response["HX-Push-Url"] = reverse("accounts:account-list") + (f"?{params.urlencode()}" if params else "")
     patch_vary_headers(response, ["HX-Request"])
     return response
 
 
+def _without(params: QueryDict, name: str) -> str:
+    """The list's address with one filter taken away (and back on the first page)."""
+    rest = params.copy()
+    rest.pop(name, None)
+    return reverse("accounts:account-list") + (f"?{rest.urlencode()}" if rest else "")
+
+
 @web_view
 def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
+    """The account 360 page; what each of its cards shows is built in accounts/sections.py."""
     who = viewer(request)
     account = selectors.account_get(who, account_id)
-    children = selectors.accounts_page(
-        who, selectors.AccountFilters(parent_id=account.pk), cursor=None, limit=CHILDREN_SHOWN
-    )
-    context = {
-        "account": account,
-        "team": selectors.account_team(account),
-        "children": children,
-        "history": readable_history(who, history_of(account, who, display=True, limit=HISTORY_SHOWN)),
-        "can_edit": selectors.can_edit_account(who, account),
-        "can_delete": selectors.can_delete_account(who, account),
-        "team_form": TeamMemberForm(),
-    }
-    return render(request, "accounts/detail.html", context)
+    return render(request, "accounts/detail.html", sections.account_page(who, account))
 
 
 def _account_form(request: HttpRequest, account: Account | None, data: Any = None) -> AccountForm:
@@ -93,12 +107,16 @@ def _account_form(request: HttpRequest, account: Account | None, data: Any = Non
         # Label the picks the person made, which the form's short option lists may not hold yet.
         parent_id = _int(data.get("parent_id")) or None
         owner_id = _int(data.get("owner_id")) or None
+    check_url = reverse("accounts:account-duplicates")
+    if account is not None:
+        check_url += f"?exclude={account.pk}"
     return AccountForm(
         data,
         initial=initial,
         unit_choices=units,
         parent_choice=lookups.account_choice(who, parent_id),
         owner_choice=lookups.user_choice(who, owner_id),
+        duplicate_check_url=check_url,
     )
 
 
@@ -113,18 +131,28 @@ def _int(value: Any) -> int:
 def account_create(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "accounts/form.html", {"form": _account_form(request, None)})
+    who = viewer(request)
     form = _account_form(request, None, request.POST)
+    context: dict[str, Any] = {"form": form}
     if form.is_valid():
-        try:
-            account = services.account_create(
-                viewer=viewer(request), actor=actor(request), data=form.service_data(only_changed=False)
-            )
-        except InvalidInput as error:
-            add_domain_errors(form, error)
-        else:
-            messages.success(request, _("Account %(name)s was created.") % {"name": account.name})
-            return redirect("accounts:account-detail", account_id=account.pk)
-    return render(request, "accounts/form.html", {"form": form})
+        values = form.cleaned_data
+        # The API creates what it is sent; a person typing a customer in is warned first.
+        found = duplicate_context(who, name=values["name"], credit_code=values["credit_code"], creating=True)
+        found["create_anyway"] = values["create_anyway"]
+        context.update(found)
+        held_back = bool(found["duplicates"]) and not values["create_anyway"] and not found["code_taken"]
+        if not held_back:
+            try:
+                account = services.account_create(
+                    viewer=who, actor=actor(request), data=form.service_data(only_changed=False)
+                )
+            except InvalidInput as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, _("Account %(name)s was created.") % {"name": account.name})
+                return redirect("accounts:account-detail", account_id=account.pk)
+        context["held_back"] = held_back
+    return render(request, "accounts/form.html", context)
 
 
 @web_view
@@ -133,8 +161,9 @@ def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
     account = selectors.account_get(who, account_id)
     if not selectors.can_edit_account(who, account):
         raise Forbidden()
+    context: dict[str, Any] = {"account": account, "ka_suggestion": selectors.ka_suggestion(account)}
     if request.method != "POST":
-        return render(request, "accounts/form.html", {"form": _account_form(request, account), "account": account})
+        return render(request, "accounts/form.html", {**context, "form": _account_form(request, account)})
     form = _account_form(request, account, request.POST)
     conflict = None
     if form.is_valid():
@@ -153,7 +182,7 @@ def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect("accounts:account-detail", account_id=account.pk)
-    context = {"form": form, "account": account, "conflict": conflict}
+    context.update(form=form, conflict=conflict)
     return render(request, "accounts/form.html", context, status=409 if conflict else 200)
 
 

@@ -27,7 +27,6 @@ from django.views.decorators.http import require_POST
 
 from irontriangle.accounts.forms import AccountSearchForm
 from irontriangle.accounts.importing import ACCOUNTS
-from irontriangle.accounts.selectors import AccountFilters
 from irontriangle.common.importing import ImportReport, run_export, run_import
 from irontriangle.common.tabular import CONTENT_TYPES, MAX_BYTES, csv_chunks, table_bytes
 from irontriangle.web.forms import StyledForm
@@ -141,14 +140,7 @@ def account_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The accounts the person sees, narrowed by the list page's search and filters."""
     search = AccountSearchForm(request.GET)
     search.is_valid()  # an invalid filter is dropped, as on the list
-    values = search.cleaned_data
-    filters = AccountFilters(
-        q=values.get("q", ""),
-        segment=values.get("segment", ""),
-        tier=values.get("tier", ""),
-        parent_id=values.get("parent"),
-    )
-    headers, rows = run_export(ACCOUNTS, viewer(request), filters=filters, localised=True)
+    headers, rows = run_export(ACCOUNTS, viewer(request), filters=search.filters(), localised=True)
     if fmt == "csv":
         body: Any = csv_chunks(headers, rows)
     else:

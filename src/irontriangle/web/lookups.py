@@ -62,3 +62,17 @@ def owner_unit_choices(viewer: Viewer) -> list[tuple[str, str]]:
         for unit in units_visible(viewer)
         if viewer.is_admin or unit.pk in viewer.unit_ids or viewer.manages_path(unit.path)
     ]
+
+
+def unit_filter_choices(viewer: Viewer) -> list[tuple[str, str]]:
+    """The units a list may be narrowed to: every unit for those who read everything, otherwise the
+    viewer's own units and those below the units they manage (where the accounts they see live).
+    Indented by depth, in tree order, so that a region's branches read as part of it."""
+    units = [
+        unit
+        for unit in units_visible(viewer)
+        if viewer.read_all or unit.pk in viewer.unit_ids or viewer.manages_path(unit.path)
+    ]
+    top = min((unit.depth for unit in units), default=0)
+    indent = "\u00a0\u00a0"  # plain spaces at the start of an option are dropped by browsers
+    return [(unit.code, indent * (unit.depth - top) + unit_label(unit)) for unit in units]

@@ -9,8 +9,8 @@ import pytest
 from irontriangle.accounts.models import Account
 from irontriangle.accounts.profiling import name_key
 from tests.conftest import api_as
-from tests.factories import add_to_team, make_account, make_user, update_account
 from tests.e2e.test_accounts_flow import credit_code
+from tests.factories import add_to_team, make_account, make_user, update_account
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_paths_follow_the_tree_at_any_depth(operator_tree):
 
 
 def test_potential_rolls_up_over_the_subtree(org, operator_tree):
-    group, province, city, other_city = operator_tree
+    group, _province, city, _other_city = operator_tree
 
     tree = api_as(org["ar"]).get(f"/accounts/{group.pk}/tree").json()
 
@@ -143,7 +143,7 @@ def test_potential_rolls_up_over_the_subtree(org, operator_tree):
 
 
 def test_what_a_person_cannot_see_never_adds_to_their_totals(org, operator_tree):
-    group, province, city, _other = operator_tree
+    group, _province, _city, _other = operator_tree
     only_group = make_user(units=[org["units"]["north"]])
     add_to_team(group, only_group, "sr")
 
@@ -153,7 +153,7 @@ def test_what_a_person_cannot_see_never_adds_to_their_totals(org, operator_tree)
 
 
 def test_moving_a_branch_moves_its_whole_subtree(org, operator_tree):
-    group, province, city, _other = operator_tree
+    _group, province, city, _other = operator_tree
     other_group = make_account(org["ar"], name="中国联通集团")
 
     update_account(province, org["ar"], parent_id=other_group.pk)

@@ -99,9 +99,7 @@ def test_customer_information_is_dated_and_newest_first(org):
         ("equipment", "新上两座高炉", "2026-06-01"),
         ("business", "并购新钢", "2026-03-15"),
     ]:
-        created = client.post(
-            f"/accounts/{account.pk}/information", {"kind": kind, "title": title, "recorded_on": day}
-        )
+        created = client.post(f"/accounts/{account.pk}/information", {"kind": kind, "title": title, "recorded_on": day})
         assert created.status_code == 201, created.content
 
     listed = client.get(f"/accounts/{account.pk}/information").json()
@@ -109,7 +107,9 @@ def test_customer_information_is_dated_and_newest_first(org):
 
     assert [item["title"] for item in listed] == ["新上两座高炉", "并购新钢", "年产粗钢 1 亿吨"]
     assert [item["title"] for item in equipment] == ["新上两座高炉"]
-    bad = client.post(f"/accounts/{account.pk}/information", {"kind": "gossip", "title": "x", "recorded_on": "2026-01-01"})
+    bad = client.post(
+        f"/accounts/{account.pk}/information", {"kind": "gossip", "title": "x", "recorded_on": "2026-01-01"}
+    )
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "kind"
 
 

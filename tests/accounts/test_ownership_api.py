@@ -54,7 +54,9 @@ def test_a_ka_rep_claims_an_smb_account_and_the_middle_office_moves_it(org, midd
     assert account.owner_unit.code == "ka-sh" and account.owner_id == ar.pk
     # The claimant now sees the account and leads it as AR; the former owner's AR role has ended.
     assert api_as(ar).get(f"/accounts/{account.pk}").status_code == 200
-    team = {(m.user_id, m.role, m.is_primary, m.ended_on is None) for m in AccountTeamMember.objects.filter(account=account)}
+    team = {
+        (m.user_id, m.role, m.is_primary, m.ended_on is None) for m in AccountTeamMember.objects.filter(account=account)
+    }
     assert (ar.pk, "ar", True, True) in team
     assert (smb_rep.pk, "ar", False, False) in team
     # In the account's history, attributed to the middle office.
@@ -69,7 +71,9 @@ def test_a_ka_rep_claims_an_smb_account_and_the_middle_office_moves_it(org, midd
 def test_a_rejection_keeps_the_account_where_it_is(org, middle_office, smb_account):
     request = _claim(org["ar"], smb_account).json()
 
-    response = api_as(middle_office).post(f"/ownership-requests/{request['id']}/decide", {"approve": False, "reason": "客户仍属中小企业"})
+    response = api_as(middle_office).post(
+        f"/ownership-requests/{request['id']}/decide", {"approve": False, "reason": "客户仍属中小企业"}
+    )
 
     assert response.status_code == 200 and response.json()["status"] == "rejected"
     assert response.json()["decision_reason"] == "客户仍属中小企业"

@@ -34,7 +34,9 @@ def _random_configuration(rng: random.Random) -> tuple[MatrixSettings, list[KaPr
     settings.strength_threshold = rng.choice([0, 40, 60, 86])
     settings.score_rising = rng.randint(0, 100)
     settings.save()
+    profiling.enabled_rules()  # installs the defaults where a flushed test database lost them
     rules = list(KaProfileRule.objects.all())
+    assert len(rules) == 4
     for rule in rules:
         rule.enabled = rng.random() < 0.8
         rule.priority = rng.randint(1, 50)
@@ -64,6 +66,7 @@ def test_python_and_sql_derive_the_same_values(org):
 
 
 def test_the_defaults_of_seed_004_are_installed(db):
+    profiling.enabled_rules()
     rules = {rule.code: rule for rule in KaProfileRule.objects.all()}
 
     assert set(rules) == {"global", "national", "regional", "high_willingness"}
@@ -71,3 +74,9 @@ def test_the_defaults_of_seed_004_are_installed(db):
     assert rules["global"].coverage == "global" and rules["national"].coverage == "national"
     assert rules["high_willingness"].requires_high_willingness
     assert profiling.matrix_settings().potential_threshold == Decimal("10000000.00")
+
+
+def test_an_emptied_rule_table_gets_the_defaults_back(db):
+    KaProfileRule.objects.all().delete()
+
+    assert [rule.code for rule in profiling.enabled_rules()] == ["global", "national", "regional", "high_willingness"]

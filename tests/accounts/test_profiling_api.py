@@ -98,7 +98,10 @@ def test_keeping_smb_against_the_rule_also_settles_it_until_the_profile_changes(
 
 
 def test_confirming_needs_edit_rights_and_a_valid_segment(org, team_account):
-    assert api_as(org["outsider"]).post(f"/accounts/{team_account.pk}/confirm-segment", {"segment": "ka"}).status_code == 404
+    assert (
+        api_as(org["outsider"]).post(f"/accounts/{team_account.pk}/confirm-segment", {"segment": "ka"}).status_code
+        == 404
+    )
     bad = api_as(org["ar"]).post(f"/accounts/{team_account.pk}/confirm-segment", {"segment": "big"})
     assert bad.status_code == 422 and _fields(bad) == {"segment"}
 
@@ -177,7 +180,9 @@ def test_computed_fields_cannot_be_written(org, field):
     account = make_account(org["ar"], name="宝钢")
     client = api_as(org["ar"])
 
-    patched = client.patch(f"/accounts/{account.pk}", {"version": 1, field: "core" if field != "relationship_score" else 99})
+    patched = client.patch(
+        f"/accounts/{account.pk}", {"version": 1, field: "core" if field != "relationship_score" else 99}
+    )
     created = client.post("/accounts", {"name": "鞍钢", field: "core"})
 
     assert patched.status_code == 422 and _fields(patched) == {field}

@@ -85,8 +85,10 @@ class Session:
 
     def switch_language(self, code: str) -> None:
         toggler = self.page.locator(".navbar-toggler")
-        if toggler.is_visible():
+        # On a phone the menu folds away; open it unless it is open already (a second click closes it).
+        if toggler.is_visible() and not self.page.locator("#main-nav.show").count():
             toggler.click()
+            self.page.locator("#main-nav.show").wait_for()
         self.page.click("[data-testid=language-menu]")
         with self.page.expect_navigation():
             self.page.click(f".navbar [data-testid=lang-{code}]")

@@ -133,6 +133,9 @@ class Account(BusinessModel):
     name_key = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
     # Materialised path of ids from the root ("/3/17/"), so a group's whole tree is one prefix match.
     tree_path = models.CharField(max_length=1000, blank=True, editable=False, db_index=True)
+
+    # Lookup keys are bookkeeping: the change of name that moved them is already in the history.
+    HISTORY_HIDDEN_FIELDS = BusinessModel.HISTORY_HIDDEN_FIELDS | {"name_key", "tree_path"}
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     owner_unit = models.ForeignKey(
         "org.OrgUnit", verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="accounts"

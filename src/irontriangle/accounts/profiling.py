@@ -110,8 +110,29 @@ def matrix_class_sql(settings: MatrixSettings) -> Case:
 # --- KA profile rules ------------------------------------------------------------------------------
 
 
+# The KA profiles of seed 004. Rules can be edited and disabled, never deleted, so an empty table means
+# the configuration was never installed (a flushed or hand-built database): install the defaults.
+DEFAULT_RULES = [
+    {"code": "global", "priority": 10, "coverage": "global"},
+    {"code": "national", "priority": 20, "coverage": "national"},
+    {
+        "code": "regional",
+        "priority": 30,
+        "coverage": "regional",
+        "min_annual_revenue": Decimal("50000000.00"),
+        "requires_region": True,
+    },
+    {"code": "high_willingness", "priority": 40, "requires_high_willingness": True},
+]
+
+
 def enabled_rules() -> list[KaProfileRule]:
-    return list(KaProfileRule.objects.filter(enabled=True).order_by("priority", "code"))
+    rules = list(KaProfileRule.objects.order_by("priority", "code"))
+    if not rules:
+        for values in DEFAULT_RULES:
+            KaProfileRule.objects.get_or_create(code=values["code"], defaults=values)
+        rules = list(KaProfileRule.objects.order_by("priority", "code"))
+    return [rule for rule in rules if rule.enabled]
 
 
 def rule_matches(rule: KaProfileRule, account: Account) -> bool:

@@ -54,7 +54,7 @@ def accounts_visible(viewer: Viewer) -> QuerySet[Account]:
 
 
 def account_get(viewer: Viewer, pk: Any) -> Account:
-    return get_visible(with_triangle(accounts_visible(viewer)), pk)
+    return get_visible(with_triangle(accounts_visible(viewer)).select_related("segment_confirmed_by"), pk)
 
 
 def driver_get(account: Account, pk: Any) -> PurchaseDriver:
@@ -255,11 +255,15 @@ def account_tree(viewer: Viewer, account: Account, *, limit: int = 500) -> tuple
     """The visible ancestors of an account, and its visible subtree in depth-first order with each node's
     potential rolled up over its visible descendants (what a person cannot see never adds to a total)."""
     ancestor_ids = [int(part) for part in account.tree_path.strip("/").split("/")[:-1] if part]
-    ancestors_by_id = {a.pk: a for a in accounts_visible(viewer).filter(pk__in=ancestor_ids)}
-    ancestors = [ancestors_by_id[pk] for pk in ancestor_ids if pk in ancestors_by_id]
-    subtree = list(
-        accounts_visible(viewer).filter(tree_path__startswith=account.tree_path).order_by("tree_path")[:limit]
+    # One query for both: an ancestor's path is a prefix of the account's, so it sorts first.
+    rows = list(
+        accounts_visible(viewer)
+        .filter(Q(pk__in=ancestor_ids) | Q(tree_path__startswith=account.tree_path))
+        .order_by("tree_path")[: limit + len(ancestor_ids)]
     )
+    ancestors_by_id = {row.pk: row for row in rows if row.pk in ancestor_ids}
+    ancestors = [ancestors_by_id[pk] for pk in ancestor_ids if pk in ancestors_by_id]
+    subtree = [row for row in rows if row.pk not in ancestors_by_id][:limit]
     base_depth = account.tree_path.count("/")
     nodes = []
     for node in subtree:

@@ -18,6 +18,7 @@ _REFERENCES = {
     "owner_unit": "unit",
     "owner": "user",
     "deleted_by": "user",
+    "segment_confirmed_by": "user",
     "parent": "account",
 }
 

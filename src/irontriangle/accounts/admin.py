@@ -99,16 +99,7 @@ class ConfigurationAdmin(SimpleHistoryAdmin):
 
 @admin.register(KaProfileRule)
 class KaProfileRuleAdmin(ConfigurationAdmin):
-    list_display = (
-        "code",
-        "enabled",
-        "priority",
-        "coverage",
-        "min_annual_revenue",
-        "requires_region",
-        "requires_ranking",
-        "requires_high_willingness",
-    )
+    list_display = ("code", *RULE_FIELDS)
     list_display_links = ("code",)
     readonly_fields = ("code", "updated_at")
     fields = ("code", *RULE_FIELDS, "updated_at")

@@ -8,10 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from irontriangle.accounts.models import CustomerInfo, InfoKind, PurchaseDriver
+from irontriangle.accounts.services.intelligence import DRIVER_FIELDS, INFO_FIELDS
 from irontriangle.web.forms import StyledForm
-
-DRIVER_FIELDS = ("name", "volume", "unit", "factor", "as_of", "source")
-INFO_FIELDS = ("kind", "title", "detail", "recorded_on", "source")
 
 
 class DateInput(forms.DateInput):

@@ -29,7 +29,6 @@ from irontriangle.common.importing import (
     ImportContext,
     ImportKind,
     ImportRow,
-    Parser,
     TextParser,
     parser_for_field,
     register_kind,
@@ -39,20 +38,13 @@ from irontriangle.org.models import User
 
 EXPORT_PAGE = 200
 # Computed by the product, never typed: exported for reading, ignored when a file brings them back.
-COMPUTED = {"matrix_class": gettext_lazy("customer matrix"), "ka_suggestion": gettext_lazy("KA suggestion")}
+COMPUTED = ("matrix_class",)
 # Service errors name these fields; the file calls them by their column.
 FIELD_COLUMNS = {"owner_id": "owner", "parent_id": "parent", "non_field": "", "version": ""}
 
 
-def _model_field(name: str) -> models.Field | None:
-    try:
-        return cast(models.Field, Account._meta.get_field(name))
-    except Exception:  # FieldDoesNotExist: the column is simply not there on this version
-        return None
-
-
-def _has_external_id() -> bool:
-    return _model_field("external_id") is not None
+def _model_field(name: str) -> models.Field:
+    return cast(models.Field, Account._meta.get_field(name))
 
 
 class AccountsKind(ImportKind):
@@ -72,21 +64,16 @@ class AccountsKind(ImportKind):
         # Read at run time: the editable fields grow with the model, and the table grows with them.
         for name in services.EDITABLE_FIELDS:
             model_field = _model_field(name)
-            if model_field is None:
-                continue
             required = not model_field.blank and not model_field.has_default()
             columns.append(Column(name, model_field.verbose_name, parser_for_field(model_field), required=required))
         references = (("owner_unit_code", "owner_unit", 50), ("owner", "owner", 150), ("parent", "parent", 200))
         for name, field_name, length in references:
-            reference_field = cast(models.Field, Account._meta.get_field(field_name))
+            reference_field = _model_field(field_name)
             # Empty keeps what the account has: a file without owners or parents must not wipe them.
             columns.append(Column(name, reference_field.verbose_name, TextParser(max_length=length, empty=OMIT)))
-        for name, label in COMPUTED.items():
-            if not hasattr(Account, name) and _model_field(name) is None:
-                continue
+        for name in COMPUTED:
             model_field = _model_field(name)
-            parser = parser_for_field(model_field) if model_field is not None else Parser()
-            columns.append(Column(name, model_field.verbose_name if model_field else label, parser, read_only=True))
+            columns.append(Column(name, model_field.verbose_name, parser_for_field(model_field), read_only=True))
         return columns
 
     def column_for_field(self, field_name: str) -> str:
@@ -140,10 +127,9 @@ class AccountsKind(ImportKind):
         external_ids = {key for row in rows if (key := _external_id(row))}
         codes = {key for row in rows if (key := _credit_code(row))}
         existing_by_external: dict[str, Account] = {}
-        if external_ids and _has_external_id():
+        if external_ids:
             existing_by_external = {
-                account.external_id: account  # type: ignore[attr-defined]
-                for account in Account.objects.filter(external_id__in=external_ids)
+                account.external_id: account for account in Account.objects.filter(external_id__in=external_ids)
             }
         existing_by_code = {account.credit_code: account for account in Account.objects.filter(credit_code__in=codes)}
         candidates = {account.pk for account in [*existing_by_external.values(), *existing_by_code.values()]}
@@ -195,8 +181,7 @@ class AccountsKind(ImportKind):
         references = set(outside.values())
         visible = Account.objects.filter(account_scope(context.viewer))
         found: dict[str, int] = {}
-        if _has_external_id():
-            found.update(visible.filter(external_id__in=references).values_list("external_id", "pk"))
+        found.update(visible.filter(external_id__in=references).values_list("external_id", "pk"))
         codes = {normalise(reference) for reference in references}
         found.update(visible.filter(credit_code__in=codes).values_list("credit_code", "pk"))
         for row in rows:

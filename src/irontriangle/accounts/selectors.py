@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Length, StrIndex
 from django.utils import timezone
 
@@ -265,24 +265,27 @@ def account_tree(viewer: Viewer, account: Account, *, limit: int = 500) -> tuple
     ancestors = [ancestors_by_id[pk] for pk in ancestor_ids if pk in ancestors_by_id]
     subtree = [row for row in rows if row.pk not in ancestors_by_id][:limit]
     base_depth = account.tree_path.count("/")
-    nodes = []
+    # Each node adds itself to every node on its path within the subtree: one pass, however deep.
+    totals: dict[int, Decimal | None] = {node.pk: None for node in subtree}
+    below: dict[int, int] = {node.pk: -1 for node in subtree}
     for node in subtree:
-        below = [other for other in subtree if other.tree_path.startswith(node.tree_path)]
-        values = [other.potential for other in below if other.potential is not None]
-        nodes.append(
-            TreeNode(
-                account=node,
-                depth=node.tree_path.count("/") - base_depth,
-                rolled_up_potential=sum(values, Decimal("0.00")) if values else None,
-                descendants=len(below) - 1,
-            )
+        for part in node.tree_path.strip("/").split("/"):
+            holder = int(part)
+            if holder not in totals:
+                continue
+            below[holder] += 1
+            if node.potential is not None:
+                totals[holder] = (totals[holder] or Decimal("0.00")) + node.potential
+    nodes = [
+        TreeNode(
+            account=node,
+            depth=node.tree_path.count("/") - base_depth,
+            rolled_up_potential=totals[node.pk],
+            descendants=below[node.pk],
         )
+        for node in subtree
+    ]
     return ancestors, nodes
-
-
-def rolled_up_potential(viewer: Viewer, account: Account) -> Decimal | None:
-    total = accounts_visible(viewer).filter(tree_path__startswith=account.tree_path).aggregate(total=Sum("potential"))
-    return total["total"]
 
 
 # --- duplicates -------------------------------------------------------------------------------------

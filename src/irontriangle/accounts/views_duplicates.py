@@ -14,12 +14,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from irontriangle.accounts import selectors, services
+from irontriangle.accounts import selectors
 from irontriangle.accounts.forms import ClaimForm, DuplicateCheckForm
+from irontriangle.accounts.views_ownership import send_request
 from irontriangle.common.access import Viewer
-from irontriangle.common.errors import Conflict, InvalidInput
 from irontriangle.web import lookups
-from irontriangle.web.guards import actor, add_domain_errors, htmx, viewer, web_view
+from irontriangle.web.guards import htmx, viewer, web_view
 
 
 def duplicate_context(
@@ -63,22 +63,7 @@ def account_claim(request: HttpRequest, account_id: int) -> HttpResponse:
     its name in the warning, and an id typed into the address reveals nothing here."""
     partial = bool(htmx(request))
     form = _claim_form(request, account_id, request.POST if request.method == "POST" else None)
-    sent = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ownership_request_create(
-                viewer=viewer(request),
-                actor=actor(request),
-                account_id=account_id,
-                unit_code=form.cleaned_data["unit_code"],
-                reason=form.cleaned_data["reason"],
-            )
-        except InvalidInput as error:
-            add_domain_errors(form, error)
-        except Conflict as error:
-            form.add_error(None, error.detail)
-        else:
-            sent = True
+    sent = request.method == "POST" and form.is_valid() and send_request(request, form, account_id)
     if sent and not partial:
         messages.success(request, _("Your claim was sent to the middle office, which will decide on it."))
         return redirect("accounts:account-list")

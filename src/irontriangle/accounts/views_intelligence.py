@@ -3,6 +3,8 @@ potential basis switch and customer information. Each htmx request answers with 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -100,60 +102,6 @@ def potential_basis(request: HttpRequest, account_id: int) -> HttpResponse:
     return _potential(request, account.pk)
 
 
-@require_POST
-@web_view
-def driver_add(request: HttpRequest, account_id: int) -> HttpResponse:
-    who = viewer(request)
-    account = selectors.account_get(who, account_id)
-    form = DriverForm(request.POST, prefix="new-driver")
-    if form.is_valid():
-        try:
-            services.driver_create(
-                viewer=who, actor=actor(request), account=account, data=form.service_data(DRIVER_FIELDS)
-            )
-        except InvalidInput as error:
-            add_domain_errors(form, error)
-        else:
-            return _potential(request, account.pk)
-    return _potential(request, account.pk, new_form=form)
-
-
-@web_view
-def driver_edit(request: HttpRequest, account_id: int, driver_id: int) -> HttpResponse:
-    who = viewer(request)
-    account = selectors.account_get(who, account_id)
-    driver = selectors.driver_get(account, driver_id)
-    if request.method != "POST":
-        return _potential(request, account.pk, editing=(driver.pk, DriverForm.of(driver)))
-    form = DriverForm(request.POST, prefix=f"driver-{driver.pk}")
-    if form.is_valid():
-        try:
-            services.driver_update(
-                viewer=who,
-                actor=actor(request),
-                driver=driver,
-                data=form.service_data(DRIVER_FIELDS),
-                version=form.cleaned_data.get("version"),
-            )
-        except VersionConflict as conflict:
-            return _potential(request, account.pk, editing=(driver.pk, form), error=conflict.detail)
-        except InvalidInput as error:
-            add_domain_errors(form, error)
-        else:
-            return _potential(request, account.pk)
-    return _potential(request, account.pk, editing=(driver.pk, form))
-
-
-@require_POST
-@web_view
-def driver_delete(request: HttpRequest, account_id: int, driver_id: int) -> HttpResponse:
-    who = viewer(request)
-    account = selectors.account_get(who, account_id)
-    driver = selectors.driver_get(account, driver_id)
-    services.driver_delete(viewer=who, actor=actor(request), driver=driver)
-    return _potential(request, account.pk)
-
-
 # --- customer information --------------------------------------------------------------------------
 
 
@@ -170,55 +118,123 @@ def information_card(request: HttpRequest, account_id: int) -> HttpResponse:
     return _information(request, account_id)
 
 
-@require_POST
-@web_view
-def info_add(request: HttpRequest, account_id: int) -> HttpResponse:
+# --- the records behind those cards: one add / edit / delete flow for drivers and information ---------
+
+
+@dataclass(frozen=True)
+class RecordCard:
+    """A kind of record listed on a card of the 360 page, edited in place; the card answers every request."""
+
+    form: type[DriverForm] | type[CustomerInfoForm]
+    prefix: str  # form prefix of an edited row: "<prefix>-<id>"; the add form is "new-<prefix>"
+    fields: tuple[str, ...]
+    get: Callable[[Account, int], Any]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any]
+    record_arg: str  # how the update and delete services name the record
+    card: Callable[..., HttpResponse]
+
+
+def _add(kind: RecordCard, request: HttpRequest, account_id: int) -> HttpResponse:
     who = viewer(request)
     account = selectors.account_get(who, account_id)
-    form = CustomerInfoForm(request.POST, prefix="new-info")
+    form = kind.form(request.POST, prefix=f"new-{kind.prefix}")
     if form.is_valid():
         try:
-            services.customer_info_create(
-                viewer=who, actor=actor(request), account=account, data=form.service_data(INFO_FIELDS)
-            )
+            kind.create(viewer=who, actor=actor(request), account=account, data=form.service_data(kind.fields))
         except InvalidInput as error:
             add_domain_errors(form, error)
         else:
-            return _information(request, account.pk)
-    return _information(request, account.pk, new_form=form)
+            return kind.card(request, account.pk)
+    return kind.card(request, account.pk, new_form=form)
+
+
+def _edit(kind: RecordCard, request: HttpRequest, account_id: int, record_id: int) -> HttpResponse:
+    who = viewer(request)
+    account = selectors.account_get(who, account_id)
+    record = kind.get(account, record_id)
+    if request.method != "POST":
+        return kind.card(request, account.pk, editing=(record.pk, kind.form.of(record)))
+    form = kind.form(request.POST, prefix=f"{kind.prefix}-{record.pk}")
+    if form.is_valid():
+        try:
+            kind.update(
+                viewer=who,
+                actor=actor(request),
+                data=form.service_data(kind.fields),
+                version=form.cleaned_data.get("version"),
+                **{kind.record_arg: record},
+            )
+        except VersionConflict as conflict:
+            return kind.card(request, account.pk, editing=(record.pk, form), error=conflict.detail)
+        except InvalidInput as error:
+            add_domain_errors(form, error)
+        else:
+            return kind.card(request, account.pk)
+    return kind.card(request, account.pk, editing=(record.pk, form))
+
+
+def _delete(kind: RecordCard, request: HttpRequest, account_id: int, record_id: int) -> HttpResponse:
+    who = viewer(request)
+    account = selectors.account_get(who, account_id)
+    kind.delete(viewer=who, actor=actor(request), **{kind.record_arg: kind.get(account, record_id)})
+    return kind.card(request, account.pk)
+
+
+DRIVERS = RecordCard(
+    form=DriverForm,
+    prefix="driver",
+    fields=DRIVER_FIELDS,
+    get=selectors.driver_get,
+    create=services.driver_create,
+    update=services.driver_update,
+    delete=services.driver_delete,
+    record_arg="driver",
+    card=_potential,
+)
+INFORMATION = RecordCard(
+    form=CustomerInfoForm,
+    prefix="info",
+    fields=INFO_FIELDS,
+    get=selectors.customer_info_get,
+    create=services.customer_info_create,
+    update=services.customer_info_update,
+    delete=services.customer_info_delete,
+    record_arg="info",
+    card=_information,
+)
+
+
+@require_POST
+@web_view
+def driver_add(request: HttpRequest, account_id: int) -> HttpResponse:
+    return _add(DRIVERS, request, account_id)
+
+
+@web_view
+def driver_edit(request: HttpRequest, account_id: int, driver_id: int) -> HttpResponse:
+    return _edit(DRIVERS, request, account_id, driver_id)
+
+
+@require_POST
+@web_view
+def driver_delete(request: HttpRequest, account_id: int, driver_id: int) -> HttpResponse:
+    return _delete(DRIVERS, request, account_id, driver_id)
+
+
+@require_POST
+@web_view
+def info_add(request: HttpRequest, account_id: int) -> HttpResponse:
+    return _add(INFORMATION, request, account_id)
 
 
 @web_view
 def info_edit(request: HttpRequest, account_id: int, info_id: int) -> HttpResponse:
-    who = viewer(request)
-    account = selectors.account_get(who, account_id)
-    info = selectors.customer_info_get(account, info_id)
-    if request.method != "POST":
-        return _information(request, account.pk, editing=(info.pk, CustomerInfoForm.of(info)))
-    form = CustomerInfoForm(request.POST, prefix=f"info-{info.pk}")
-    if form.is_valid():
-        try:
-            services.customer_info_update(
-                viewer=who,
-                actor=actor(request),
-                info=info,
-                data=form.service_data(INFO_FIELDS),
-                version=form.cleaned_data.get("version"),
-            )
-        except VersionConflict as conflict:
-            return _information(request, account.pk, editing=(info.pk, form), error=conflict.detail)
-        except InvalidInput as error:
-            add_domain_errors(form, error)
-        else:
-            return _information(request, account.pk)
-    return _information(request, account.pk, editing=(info.pk, form))
+    return _edit(INFORMATION, request, account_id, info_id)
 
 
 @require_POST
 @web_view
 def info_delete(request: HttpRequest, account_id: int, info_id: int) -> HttpResponse:
-    who = viewer(request)
-    account = selectors.account_get(who, account_id)
-    info = selectors.customer_info_get(account, info_id)
-    services.customer_info_delete(viewer=who, actor=actor(request), info=info)
-    return _information(request, account.pk)
+    return _delete(INFORMATION, request, account_id, info_id)

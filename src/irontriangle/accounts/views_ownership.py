@@ -41,6 +41,25 @@ def _ownership_card(request: HttpRequest, account: Account, **section: Any) -> H
     return render(request, "accounts/_ownership.html", context)
 
 
+def send_request(request: HttpRequest, form: Any, account_id: int) -> bool:
+    """Send a valid claim or transfer form to the middle office; what the service refuses lands on the form."""
+    try:
+        services.ownership_request_create(
+            viewer=viewer(request),
+            actor=actor(request),
+            account_id=account_id,
+            unit_code=form.cleaned_data["unit_code"],
+            reason=form.cleaned_data["reason"],
+        )
+    except InvalidInput as error:
+        add_domain_errors(form, error)
+        return False
+    except Conflict as conflict:
+        form.add_error(None, conflict.detail)
+        return False
+    return True
+
+
 @web_view
 def transfer_request(request: HttpRequest, account_id: int) -> HttpResponse:
     """GET opens the form inside the ownership card; POST sends the request to the middle office."""
@@ -50,25 +69,12 @@ def transfer_request(request: HttpRequest, account_id: int) -> HttpResponse:
     if request.method != "POST":
         return _ownership_card(request, account, transfer_form=TransferForm(units=units))
     form = TransferForm(request.POST, units=units)
-    if form.is_valid():
-        try:
-            services.ownership_request_create(
-                viewer=who,
-                actor=actor(request),
-                account_id=account.pk,
-                unit_code=form.cleaned_data["unit_code"],
-                reason=form.cleaned_data["reason"],
-            )
-        except InvalidInput as error:
-            add_domain_errors(form, error)
-        except Conflict as conflict:
-            form.add_error(None, conflict.detail)
-        else:
-            notice = _("Your request was sent to the middle office.")
-            if not htmx(request):
-                messages.success(request, notice)
-                return redirect(reverse("accounts:account-detail", args=[account.pk]) + "#ownership")
-            return _ownership_card(request, account, notice=notice)
+    if form.is_valid() and send_request(request, form, account.pk):
+        notice = _("Your request was sent to the middle office.")
+        if not htmx(request):
+            messages.success(request, notice)
+            return redirect(reverse("accounts:account-detail", args=[account.pk]) + "#ownership")
+        return _ownership_card(request, account, notice=notice)
     return _ownership_card(request, account, transfer_form=form)
 
 

@@ -16,6 +16,7 @@ from irontriangle.accounts.services import (
     ownership_request_decide,
     team_member_add,
 )
+from irontriangle.accounts.services.intelligence import DRIVER_FIELDS, INFO_FIELDS
 from irontriangle.common.access import viewer_of
 from irontriangle.demo import data
 from irontriangle.org.models import OrgUnit, User
@@ -114,37 +115,17 @@ def _teams(users: dict[str, User], accounts: dict[str, Account]) -> None:
 
 
 def _intelligence(users: dict[str, User], accounts: dict[str, Account]) -> None:
-    for driver in data.DRIVERS:
-        account = accounts[driver.account]
-        owner = _owner(users, account)
-        driver_create(
-            viewer=viewer_of(owner),
-            actor=owner,
-            account=account,
-            data={
-                "name": driver.name,
-                "volume": driver.volume,
-                "unit": driver.unit,
-                "factor": driver.factor,
-                "as_of": driver.as_of,
-                "source": driver.source,
-            },
-        )
-    for info in data.INFORMATION:
-        account = accounts[info.account]
-        owner = _owner(users, account)
-        customer_info_create(
-            viewer=viewer_of(owner),
-            actor=owner,
-            account=account,
-            data={
-                "kind": info.kind,
-                "title": info.title,
-                "detail": info.detail,
-                "recorded_on": info.recorded_on,
-                "source": info.source,
-            },
-        )
+    kinds = ((data.DRIVERS, driver_create, DRIVER_FIELDS), (data.INFORMATION, customer_info_create, INFO_FIELDS))
+    for records, create, fields in kinds:
+        for record in records:
+            account = accounts[record.account]
+            owner = _owner(users, account)
+            create(
+                viewer=viewer_of(owner),
+                actor=owner,
+                account=account,
+                data={name: getattr(record, name) for name in fields},
+            )
 
 
 def _ownership(users: dict[str, User], accounts: dict[str, Account]) -> None:

@@ -7,7 +7,6 @@ from irontriangle.accounts.services.accounts import (
     account_delete,
     account_restore,
     account_update,
-    potential_estimate,
     team_member_add,
     team_member_remove,
 )
@@ -43,7 +42,6 @@ __all__ = [
     "ownership_request_create",
     "ownership_request_decide",
     "ownership_request_withdraw",
-    "potential_estimate",
     "profile_rule_update",
     "team_member_add",
     "team_member_remove",

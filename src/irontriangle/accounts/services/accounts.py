@@ -22,6 +22,7 @@ from irontriangle.accounts.selectors import (
     can_delete_account,
     can_edit_account,
     concerned_user_ids,
+    drivers_estimate,
 )
 from irontriangle.common.access import Viewer
 from irontriangle.common.errors import FieldError, Forbidden, InvalidInput, NotFound
@@ -120,14 +121,8 @@ def _resolve_references(viewer: Viewer, account: Account, data: dict[str, Any]) 
 
 
 def _is_descendant_or_self(candidate: Account, account: Account) -> bool:
-    node: Account | None = candidate
-    seen: set[int] = set()
-    while node is not None and node.pk not in seen:
-        if node.pk == account.pk:
-            return True
-        seen.add(node.pk)
-        node = node.parent
-    return False
+    # The materialised path answers without walking the parents one query at a time.
+    return bool(account.tree_path) and candidate.tree_path.startswith(account.tree_path)
 
 
 def _check_credit_code(account: Account) -> None:
@@ -158,13 +153,7 @@ def _apply_potential_basis(account: Account, data: dict[str, Any]) -> None:
     if "potential" in data and "potential_basis" not in data:
         account.potential_basis = PotentialBasis.MANUAL
     if account.potential_basis == PotentialBasis.DRIVERS:
-        account.potential = potential_estimate(account) if account.pk else None
-
-
-def potential_estimate(account: Account) -> Any:
-    from irontriangle.accounts.selectors import drivers_estimate
-
-    return drivers_estimate(account).total
+        account.potential = drivers_estimate(account).total if account.pk else None
 
 
 def _set_tree_path(account: Account) -> None:

@@ -43,14 +43,12 @@ class AlreadyDecided(Conflict):
 
 def middle_office_user_ids() -> set[int]:
     """Who decides ownership: members of the sales-operations units and holders of the permission."""
+    # The same rule as `Viewer.middle_office`, asked of all users at once.
+    who = Q(memberships__unit__segment=UnitSegment.OPS) | Q(is_superuser=True)
     permission = Permission.objects.filter(codename="arbitrate_ownership", content_type__app_label="org").first()
-    users = User.objects.filter(is_active=True).filter(
-        Q(memberships__unit__segment=UnitSegment.OPS)
-        | Q(is_superuser=True)
-        | Q(user_permissions=permission)
-        | Q(groups__permissions=permission)
-    )
-    return set(users.values_list("pk", flat=True))
+    if permission is not None:
+        who |= Q(user_permissions=permission) | Q(groups__permissions=permission)
+    return set(User.objects.filter(who, is_active=True).values_list("pk", flat=True))
 
 
 def _unit_manager_ids(*units: OrgUnit) -> set[int]:
@@ -197,7 +195,10 @@ def ownership_request_decide(
 def _move_account(account: Account, request: OwnershipRequest, actor: User) -> None:
     """The account changes unit; the new owner becomes primary AR and the former owner's AR role ends."""
     new_owner = request.new_owner
-    if new_owner is None and request.requested_by.memberships.filter(unit__path__startswith=request.to_unit.path):
+    if (
+        new_owner is None
+        and request.requested_by.memberships.filter(unit__path__startswith=request.to_unit.path).exists()
+    ):
         new_owner = request.requested_by
     previous_owner_id = account.owner_id
     account.owner_unit = request.to_unit

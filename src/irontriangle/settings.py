@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "irontriangle.common",
     "irontriangle.org",
     "irontriangle.accounts",
+    "irontriangle.relationships",
     "irontriangle.notifications",
     "irontriangle.web",
 ]

@@ -120,18 +120,7 @@ class MatrixSettingsAdmin(ConfigurationAdmin):
     readonly_fields = ("updated_at",)
     fieldsets = (
         (_("Potential"), {"fields": ("potential_threshold",)}),
-        (
-            _("Relationship strength"),
-            {
-                "fields": (
-                    "strength_threshold",
-                    "score_exploring",
-                    "score_rising",
-                    "score_stable",
-                    "score_declining",
-                )
-            },
-        ),
+        (_("Relationship strength"), {"fields": ("strength_threshold",)}),
         (None, {"fields": ("updated_at",)}),
     )
     service_fields = MATRIX_FIELDS

@@ -256,11 +256,6 @@ class MatrixSettings(models.Model):
 
     potential_threshold = MoneyField(_("high potential from"), default=Decimal("10000000.00"))
     strength_threshold = models.PositiveSmallIntegerField(_("strong relationship from (score)"), default=60)
-    # Until contacts exist the relationship lifecycle stands in for relationship strength.
-    score_exploring = models.PositiveSmallIntegerField(_("score while exploring"), default=30)
-    score_rising = models.PositiveSmallIntegerField(_("score while rising"), default=60)
-    score_stable = models.PositiveSmallIntegerField(_("score while stable"), default=85)
-    score_declining = models.PositiveSmallIntegerField(_("score while declining"), default=40)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
@@ -271,12 +266,6 @@ class MatrixSettings(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(pk=1), name="matrix_settings_single_row"),
             models.CheckConstraint(condition=Q(strength_threshold__lte=100), name="matrix_strength_max"),
-            models.CheckConstraint(
-                condition=Q(
-                    score_exploring__lte=100, score_rising__lte=100, score_stable__lte=100, score_declining__lte=100
-                ),
-                name="matrix_scores_max",
-            ),
         ]
 
     def __str__(self) -> str:

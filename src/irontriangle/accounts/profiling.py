@@ -11,11 +11,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, F, Q, Value, When
 
-from irontriangle.accounts.models import Account, KaProfileRule, LifecycleStage, MatrixClass, MatrixSettings
+from irontriangle.accounts.models import Account, KaProfileRule, MatrixClass, MatrixSettings
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -66,18 +66,13 @@ def matrix_settings() -> MatrixSettings:
     return settings
 
 
-def lifecycle_scores(settings: MatrixSettings) -> dict[str, int]:
-    return {
-        LifecycleStage.EXPLORING: settings.score_exploring,
-        LifecycleStage.RISING: settings.score_rising,
-        LifecycleStage.STABLE: settings.score_stable,
-        LifecycleStage.DECLINING: settings.score_declining,
-    }
+def relationship_score(account: Account, settings: MatrixSettings | None = None) -> int:
+    """Relationship strength 0–100 from the contacts (user guide, "Relationship strength"): the share of
+    the account's active decision makers and key persons who support us with medium or high intimacy."""
+    from irontriangle.relationships.strength import strength_counts
 
-
-def relationship_score(account: Account, settings: MatrixSettings) -> int:
-    """Relationship strength 0–100. Until contacts are scored, the relationship lifecycle stands in."""
-    return lifecycle_scores(settings).get(account.lifecycle_stage, 0)
+    counted, strong = strength_counts(account.pk) if account.pk else (0, 0)
+    return 100 * strong // counted if counted else 0
 
 
 def matrix_class(potential: Decimal | None, score: int, settings: MatrixSettings) -> str:
@@ -88,11 +83,10 @@ def matrix_class(potential: Decimal | None, score: int, settings: MatrixSettings
     return MatrixClass.TRACTION if strong else MatrixClass.PROBLEM
 
 
-def relationship_score_sql(settings: MatrixSettings) -> Case:
-    return Case(
-        *(When(lifecycle_stage=stage, then=Value(score)) for stage, score in lifecycle_scores(settings).items()),
-        default=Value(0),
-    )
+def relationship_score_sql(settings: MatrixSettings | None = None) -> Any:
+    from irontriangle.relationships.strength import strength_score_sql
+
+    return strength_score_sql()
 
 
 def matrix_class_sql(settings: MatrixSettings) -> Case:

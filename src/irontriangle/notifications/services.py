@@ -44,6 +44,20 @@ EVENT_KINDS = [
     "ownership.decided",
     "ownership.withdrawn",
     "configuration.changed",
+    "contact.created",
+    "contact.updated",
+    "contact.deleted",
+    "contact.status_changed",
+    "contact.owners_changed",
+    "relationship_plan.changed",
+    "relationship_evaluation.saved",
+    "relationship.cadence_overdue",
+    "interaction.logged",
+    "interaction.updated",
+    "interaction.deleted",
+    "org_activity.logged",
+    "org_activity.updated",
+    "org_activity.deleted",
 ]
 
 RETRY_BASE_SECONDS = 30

@@ -14,14 +14,7 @@ from irontriangle.common.services import validate
 from irontriangle.notifications.services import event_emit
 from irontriangle.org.models import User
 
-MATRIX_FIELDS = (
-    "potential_threshold",
-    "strength_threshold",
-    "score_exploring",
-    "score_rising",
-    "score_stable",
-    "score_declining",
-)
+MATRIX_FIELDS = ("potential_threshold", "strength_threshold")
 RULE_FIELDS = (
     "enabled",
     "priority",

@@ -70,3 +70,30 @@ def update_account(account: Account, actor: User, **data: Any) -> Account:
 
     current = Account.all_objects.get(pk=account.pk)
     return account_update(viewer=viewer_of(actor), actor=actor, account=current, data=data, version=current.version)
+
+
+def make_contact(account: Account, *, by: User | None = None, **data: Any):
+    """A contact of an account, created through the service by the account owner (or `by`)."""
+    from irontriangle.relationships.services import contact_create
+
+    actor = by or account.owner
+    data.setdefault("name", f"联系人 {next(_sequence)}")
+    return contact_create(viewer=viewer_of(actor), actor=actor, account=account, data=data)
+
+
+def add_owner(contact: Any, user: User, *, primary: bool = False, by: User | None = None):
+    from irontriangle.relationships.services import contact_owner_add
+
+    actor = by or contact.account.owner
+    return contact_owner_add(
+        viewer=viewer_of(actor), actor=actor, contact=contact, user_id=user.pk, is_primary=primary
+    )
+
+
+def log_interaction(account: Account, *, by: User | None = None, **data: Any):
+    """An interaction logged through the service (default: a visit now, by the account owner)."""
+    from irontriangle.relationships.services import interaction_create
+
+    actor = by or account.owner
+    data["account_id"] = account.pk
+    return interaction_create(viewer=viewer_of(actor), actor=actor, data=data)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("trash/<str:kind>/<int:record_id>/restore/", views.trash_restore, name="trash-restore"),
     path("people/options/", views.user_options, name="user-options"),
     path("accounts/", include("irontriangle.accounts.urls")),
+    path("contacts/", include("irontriangle.relationships.urls_contacts")),
+    path("", include("irontriangle.relationships.urls_activity")),
     path("notifications/", include("irontriangle.notifications.urls")),
     path("profile/", include("irontriangle.org.urls")),
 ]

@@ -9,8 +9,14 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import make_unit, make_user
+
+# Property tests check behaviour, not speed: on a busy machine running browsers beside them, the
+# default 200 ms deadline per example fails them for nothing. Speed is the benchmark suite's job.
+hypothesis_settings.register_profile("irontriangle", deadline=None)
+hypothesis_settings.load_profile("irontriangle")
 
 _real_connect = socket.socket.connect
 

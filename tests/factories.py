@@ -81,13 +81,21 @@ def make_contact(account: Account, *, by: User | None = None, **data: Any):
     return contact_create(viewer=viewer_of(actor), actor=actor, account=account, data=data)
 
 
+def strengthen(account: Account, *, strong: int = 1, weak: int = 0, by: User | None = None) -> Account:
+    """Give an account key contacts: `strong` supporters with high intimacy and `weak` neutral ones with low
+    intimacy, so its relationship strength is 100 × strong ÷ (strong + weak). Returns the account as saved."""
+    for _index in range(strong):
+        make_contact(account, by=by, is_key=True, stance="supporter", intimacy="high", support="high")
+    for _index in range(weak):
+        make_contact(account, by=by, is_key=True)
+    return Account.all_objects.get(pk=account.pk)
+
+
 def add_owner(contact: Any, user: User, *, primary: bool = False, by: User | None = None):
     from irontriangle.relationships.services import contact_owner_add
 
     actor = by or contact.account.owner
-    return contact_owner_add(
-        viewer=viewer_of(actor), actor=actor, contact=contact, user_id=user.pk, is_primary=primary
-    )
+    return contact_owner_add(viewer=viewer_of(actor), actor=actor, contact=contact, user_id=user.pk, is_primary=primary)
 
 
 def log_interaction(account: Account, *, by: User | None = None, **data: Any):

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from irontriangle.accounts.models import Account, CustomerInfo, PurchaseDriver
 from irontriangle.accounts.services import customer_info_create, driver_create, ownership_request_create
 from irontriangle.common.access import viewer_of
-from tests.factories import add_to_team, make_account, make_user
+from tests.factories import add_to_team, make_account, make_user, strengthen
 
 HX = {"HX-Request": "true"}
 
@@ -38,9 +38,7 @@ def group(org):
     """A group, its province company (the team account's parent) and a city company below it."""
     ar = org["ar"]
     top = make_account(ar, name="中国移动集团", potential="50000000")
-    province = make_account(
-        ar, name="中国移动上海公司", parent_id=top.pk, potential="20000000", lifecycle_stage="stable"
-    )
+    province = strengthen(make_account(ar, name="中国移动上海公司", parent_id=top.pk, potential="20000000"))
     city = make_account(ar, name="中国移动浦东分公司", parent_id=province.pk, potential="3000000")
     add_to_team(province, org["sr"], "sr")
     return {"top": top, "province": province, "city": city}
@@ -62,7 +60,7 @@ def test_the_page_shows_tree_matrix_team_potential_information_and_ownership(cli
     assert context["missing_roles"] == ["FR · fulfilment manager"]
     page = response.content.decode()
     assert 'data-testid="missing-roles"' in page and "no FR · fulfilment manager" in page
-    # Stable relationship (85) and potential above 10,000,000: a core customer, explained in one line.
+    # A strong relationship (its key contact supports us) and potential above 10,000,000: a core customer.
     assert context["chart"]["current"] == "core" and context["chart"]["point"][0] > 50
     assert "Potential 20,000,000 is high" in context["explanation"]
     assert json.loads(page.split('id="matrix-data" type="application/json">')[1].split("</script>")[0])[

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from irontriangle.accounts.models import Account, KaProfileRule, OwnershipRequest
-from tests.factories import add_to_team, make_account, make_user
+from tests.factories import add_to_team, make_account, make_user, strengthen
 
 CODE = "91350100M000100Y43"
 HX = {"HX-Request": "true"}
@@ -36,9 +36,9 @@ def matrix(org):
     """One account per matrix class, all owned by the Shanghai AR (high potential from 10 million)."""
     ar = org["ar"]
     return {
-        "core": make_account(ar, name="核心客户", potential="20000000", lifecycle_stage="stable", region="上海"),
+        "core": strengthen(make_account(ar, name="核心客户", potential="20000000", region="上海")),
         "growth": make_account(ar, name="成长客户", potential="20000000", coverage="national", industry="金融"),
-        "traction": make_account(ar, name="牵引客户", potential="100", lifecycle_stage="stable", coverage="regional"),
+        "traction": strengthen(make_account(ar, name="牵引客户", potential="100", coverage="regional")),
         "problem": make_account(ar, name="问题客户", region="北京", industry="通信"),
     }
 

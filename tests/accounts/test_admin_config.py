@@ -14,7 +14,7 @@ from irontriangle.accounts.selectors import ka_suggestion
 from irontriangle.accounts.services import customer_info_create, driver_create, ownership_request_create
 from irontriangle.common.access import viewer_of
 from irontriangle.notifications.models import Event
-from tests.factories import grant_permission, make_account, make_user
+from tests.factories import grant_permission, make_account, make_user, strengthen
 
 RULE_URL = "/admin/accounts/kaprofilerule/{pk}/change/"
 MATRIX_URL = "/admin/accounts/matrixsettings/1/change/"
@@ -46,10 +46,6 @@ def _matrix_form(**changes: Any) -> dict[str, Any]:
     return {
         "potential_threshold": settings.potential_threshold,
         "strength_threshold": settings.strength_threshold,
-        "score_exploring": settings.score_exploring,
-        "score_rising": settings.score_rising,
-        "score_stable": settings.score_stable,
-        "score_declining": settings.score_declining,
         **changes,
     }
 
@@ -104,10 +100,11 @@ def test_disabling_a_rule_in_the_admin_reclassifies(org):
 
 
 def test_changing_the_potential_threshold_in_the_admin_moves_an_account_in_the_matrix(org):
-    account = make_account(org["ar"], name="苏州博远电子", potential="8000000.00", lifecycle_stage="stable")
+    account = strengthen(make_account(org["ar"], name="苏州博远电子", potential="8000000.00"))
     assert account.matrix_class == "traction"
-    weak = make_account(org["ar"], name="无锡启明光电", potential="8000000.00", lifecycle_stage="exploring")
-    assert weak.matrix_class == "problem"
+    # Two key contacts, one of them a close supporter: strength 50, below the default threshold of 60.
+    weak = strengthen(make_account(org["ar"], name="无锡启明光电", potential="8000000.00"), strong=1, weak=1)
+    assert (weak.relationship_score, weak.matrix_class) == (50, "problem")
 
     client = admin_client(org["admin"])
     # The list of the one-row settings opens the row itself.
@@ -122,10 +119,10 @@ def test_changing_the_potential_threshold_in_the_admin_moves_an_account_in_the_m
     weak.refresh_from_db()
     assert (account.matrix_class, weak.matrix_class) == ("core", "growth")
 
-    # The relationship scores are settings too: exploring counted as strong makes the weak one core.
-    client.post(MATRIX_URL, _matrix_form(score_exploring="70"))
+    # The strength threshold is a setting too: strong from 50 makes the weak one core.
+    client.post(MATRIX_URL, _matrix_form(strength_threshold="50"))
     weak.refresh_from_db()
-    assert (weak.relationship_score, weak.matrix_class) == (70, "core")
+    assert (weak.relationship_score, weak.matrix_class) == (50, "core")
 
 
 def test_the_admin_refuses_invalid_thresholds(org):

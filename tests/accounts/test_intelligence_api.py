@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from irontriangle.accounts.models import Account, PurchaseDriver
 from tests.conftest import api_as
-from tests.factories import make_account
+from tests.factories import make_account, strengthen
 
 
 def _add_driver(client, account, **body):
@@ -30,11 +30,13 @@ def test_drivers_explain_the_potential_line_by_line(org):
 
 
 def test_following_the_drivers_keeps_the_potential_and_matrix_in_step(org):
-    account = make_account(org["ar"], name="深圳电信", lifecycle_stage="stable")
+    account = strengthen(make_account(org["ar"], name="深圳电信"))
     client = api_as(org["ar"])
     driver = _add_driver(client, account, name="企业客户数", volume="4000", factor="2000")
 
-    followed = client.patch(f"/accounts/{account.pk}", {"version": 1, "potential_basis": "drivers"}).json()
+    followed = client.patch(
+        f"/accounts/{account.pk}", {"version": account.version, "potential_basis": "drivers"}
+    ).json()
     assert followed["potential"] == "8000000.00" and followed["matrix_class"] == "traction"
 
     client.patch(f"/accounts/{account.pk}/drivers/{driver['id']}", {"version": 1, "volume": "6000"})

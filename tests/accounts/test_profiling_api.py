@@ -11,7 +11,7 @@ from irontriangle.accounts.services import matrix_settings_update, profile_rule_
 from irontriangle.common.access import viewer_of
 from irontriangle.notifications.models import Event
 from tests.conftest import api_as
-from tests.factories import add_to_team, make_account, update_account
+from tests.factories import add_to_team, make_account, strengthen, update_account
 
 REGIONAL = {
     "name": "杭州钢铁",
@@ -145,13 +145,13 @@ def _matrix(client, account) -> str:
 
 def test_matrix_class_follows_potential_and_relationship_strength_across_thresholds(org):
     client = api_as(org["ar"])
-    account = make_account(org["ar"], name="华润电力", potential="9999999.99", lifecycle_stage="exploring")
+    account = make_account(org["ar"], name="华润电力", potential="9999999.99")
     assert _matrix(client, account) == "problem"  # low potential, weak relationship
 
     update_account(account, org["ar"], potential="10000000.00")  # the default threshold is "from"
     assert _matrix(client, account) == "growth"
 
-    update_account(account, org["ar"], lifecycle_stage="stable")
+    strengthen(account)  # a key contact who supports us, closely
     assert _matrix(client, account) == "core"
 
     update_account(account, org["ar"], potential=None)
@@ -163,7 +163,8 @@ def test_matrix_class_follows_potential_and_relationship_strength_across_thresho
 
 def test_matrix_thresholds_are_configurable(org):
     client = api_as(org["ar"])
-    account = make_account(org["ar"], name="上汽", potential="5000000.00", lifecycle_stage="rising")
+    account = strengthen(make_account(org["ar"], name="上汽", potential="5000000.00"), strong=2, weak=1)
+    assert client.get(f"/accounts/{account.pk}").json()["relationship_score"] == 66
     assert _matrix(client, account) == "traction"
 
     matrix_settings_update(
@@ -172,7 +173,7 @@ def test_matrix_thresholds_are_configurable(org):
         data={"potential_threshold": Decimal("4000000.00"), "strength_threshold": 70},
     )
 
-    assert _matrix(client, account) == "growth"  # high potential now, and rising (60) is no longer strong
+    assert _matrix(client, account) == "growth"  # high potential now, and 66 is no longer strong
 
 
 @pytest.mark.parametrize("field", ["matrix_class", "relationship_score", "ka_suggestion"])
@@ -192,7 +193,7 @@ def test_computed_fields_cannot_be_written(org, field):
 
 
 def test_matrix_and_coverage_filters(org):
-    core = make_account(org["ar"], name="核心", potential="2e7", lifecycle_stage="stable", coverage="national")
+    core = strengthen(make_account(org["ar"], name="核心", potential="2e7", coverage="national"))
     make_account(org["ar"], name="问题", coverage="local", region="苏州", industry="制造")
     client = api_as(org["ar"])
 

@@ -141,6 +141,82 @@ def hidden_ownership_route(org, hidden_account) -> ObjectRoute:
     return ObjectRoute({"request_id": request.pk}, {"post": {"approve": True, "reason": "同意"}})
 
 
+@pytest.fixture
+def hidden_contact_route(org, hidden_account) -> ObjectRoute:
+    from tests.factories import add_owner, make_contact
+
+    contact = make_contact(hidden_account, name="外人看不到的联系人", is_key=True)
+    owner = add_owner(contact, org["sr"], primary=True)
+    return ObjectRoute(
+        {"account_id": hidden_account.pk, "contact_id": contact.pk, "owner_id": owner.pk},
+        {
+            "patch": {"version": 1, "title": "被改了"},
+            "post": {"user_id": org["outsider"].pk, "is_primary": True},
+            "put": {"strategy_set": True},
+        },
+    )
+
+
+@pytest.fixture
+def hidden_plan_route(org, hidden_contact_route) -> ObjectRoute:
+    from irontriangle.common.access import viewer_of
+    from irontriangle.relationships.models import Contact
+    from irontriangle.relationships.services import plan_action_add, plan_create
+
+    contact = Contact.objects.get(pk=hidden_contact_route.params["contact_id"])
+    viewer = viewer_of(org["ar"])
+    plan = plan_create(
+        viewer=viewer,
+        actor=org["ar"],
+        contact=contact,
+        data={"goal": "提升亲密度", "target_intimacy": "high", "target_support": "high", "target_stance": "supporter"},
+    )
+    action = plan_action_add(viewer=viewer, actor=org["ar"], plan=plan, data={"title": "拜访"})
+    return ObjectRoute(
+        {"contact_id": contact.pk, "plan_id": plan.pk, "action_id": action.pk},
+        {
+            "post": {"title": "外人的行动"},
+            "patch": {"version": 1, "goal": "被改了", "title": "被改了"},
+        },
+    )
+
+
+@pytest.fixture
+def hidden_plans_route(org, hidden_contact_route) -> ObjectRoute:
+    return ObjectRoute(
+        {"contact_id": hidden_contact_route.params["contact_id"]},
+        {
+            "post": {
+                "goal": "外人的计划",
+                "target_intimacy": "high",
+                "target_support": "high",
+                "target_stance": "supporter",
+            }
+        },
+    )
+
+
+@pytest.fixture
+def hidden_interaction_route(org, hidden_account) -> ObjectRoute:
+    from tests.factories import log_interaction
+
+    interaction = log_interaction(hidden_account, minutes="外人看不到的纪要")
+    return ObjectRoute({"interaction_id": interaction.pk}, {"patch": {"version": 1, "minutes": "被改了"}})
+
+
+@pytest.fixture
+def hidden_org_activity_route(org, hidden_account) -> ObjectRoute:
+    from irontriangle.common.access import viewer_of
+    from irontriangle.relationships.services import org_activity_create
+
+    activity = org_activity_create(
+        viewer=viewer_of(org["ar"]),
+        actor=org["ar"],
+        data={"kind": "executive_visit", "account_id": hidden_account.pk, "occurred_on": "2026-05-01"},
+    )
+    return ObjectRoute({"activity_id": activity.pk}, {"patch": {"version": 1, "outcome": "被改了"}})
+
+
 ROUTES: dict[str, str] = {
     "/api/v1/accounts/{account_id}/confirm-segment": "hidden_segment_route",
     "/api/v1/accounts/{account_id}/tree": "hidden_account_route",
@@ -160,6 +236,21 @@ ROUTES: dict[str, str] = {
     "/api/v1/webhooks/{webhook_id}": "webhook_route",
     "/api/v1/webhooks/{webhook_id}/deliveries": "webhook_route",
     "/api/v1/trash/{kind}/{record_id}/restore": "trashed_account_route",
+    "/api/v1/accounts/{account_id}/power-map": "hidden_account_route",
+    "/api/v1/accounts/{account_id}/nine-grid": "hidden_account_route",
+    "/api/v1/accounts/{account_id}/risks": "hidden_account_route",
+    "/api/v1/accounts/{account_id}/org-cadence": "hidden_account_route",
+    "/api/v1/accounts/{account_id}/evaluation": "hidden_contact_route",
+    "/api/v1/contacts/{contact_id}": "hidden_contact_route",
+    "/api/v1/contacts/{contact_id}/history": "hidden_contact_route",
+    "/api/v1/contacts/{contact_id}/owners": "hidden_contact_route",
+    "/api/v1/contacts/{contact_id}/owners/{owner_id}": "hidden_contact_route",
+    "/api/v1/contacts/{contact_id}/plans": "hidden_plans_route",
+    "/api/v1/contacts/{contact_id}/plans/{plan_id}": "hidden_plan_route",
+    "/api/v1/contacts/{contact_id}/plans/{plan_id}/actions": "hidden_plan_route",
+    "/api/v1/contacts/{contact_id}/plans/{plan_id}/actions/{action_id}": "hidden_plan_route",
+    "/api/v1/interactions/{interaction_id}": "hidden_interaction_route",
+    "/api/v1/org-activities/{activity_id}": "hidden_org_activity_route",
 }
 
 
@@ -233,6 +324,32 @@ def _assert_untouched(org, request) -> None:
     assert WebhookSubscription.objects.get(pk=routes["webhook_route"].params["webhook_id"]).is_active
     trashed = Account.all_objects.get(pk=routes["trashed_account_route"].params["record_id"])
     assert trashed.deleted_at is not None
+    _assert_relationships_untouched(org, routes)
+
+
+def _assert_relationships_untouched(org, routes) -> None:
+    from irontriangle.relationships.models import (
+        Contact,
+        ContactOwner,
+        Interaction,
+        OrgActivity,
+        PlanAction,
+        RelationshipEvaluation,
+        RelationshipPlan,
+    )
+
+    contact = Contact.all_objects.get(pk=routes["hidden_contact_route"].params["contact_id"])
+    assert (contact.version, contact.title, contact.deleted_at) == (1, "", None)
+    owners = ContactOwner.objects.filter(contact=contact)
+    assert [(owner.user_id, owner.is_primary) for owner in owners] == [(org["sr"].pk, True)]
+    plans = RelationshipPlan.all_objects.filter(contact=contact)
+    assert [(plan.goal, plan.version, plan.deleted_at) for plan in plans] == [("提升亲密度", 1, None)]
+    assert [(a.title, a.version, a.deleted_at) for a in PlanAction.all_objects.all()] == [("拜访", 1, None)]
+    interaction = Interaction.all_objects.get(pk=routes["hidden_interaction_route"].params["interaction_id"])
+    assert (interaction.minutes, interaction.version, interaction.deleted_at) == ("外人看不到的纪要", 1, None)
+    activity = OrgActivity.all_objects.get(pk=routes["hidden_org_activity_route"].params["activity_id"])
+    assert (activity.outcome, activity.version, activity.deleted_at) == ("", 1, None)
+    assert not RelationshipEvaluation.objects.exists()
 
 
 def test_every_route_answers_401_without_credentials(org, openapi, request):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from irontriangle.accounts.credit_code import is_valid
 from irontriangle.accounts.models import (
@@ -30,6 +32,18 @@ from irontriangle.common.access import viewer_of
 from irontriangle.demo import data
 from irontriangle.notifications.models import Event
 from irontriangle.org.models import User
+from irontriangle.relationships.cadence import org_cadences, visit_cadence
+from irontriangle.relationships.models import (
+    Contact,
+    ContactOwner,
+    Interaction,
+    OrgActivity,
+    PlanAction,
+    RelationshipEvaluation,
+    RelationshipPlan,
+)
+from irontriangle.relationships.risks import account_risks
+from irontriangle.relationships.selectors import has_backup, power_map, primary_owner
 from tests.factories import make_unit
 
 
@@ -54,6 +68,13 @@ def _snapshot() -> dict[str, Any]:
         "ownership": list(OwnershipRequest.objects.order_by("pk").values_list("pk", "status")),
         "events": Event.objects.count(),
         "users": User.objects.count(),
+        "contacts": list(Contact.all_objects.order_by("pk").values_list("pk", "version")),
+        "owners": ContactOwner.objects.count(),
+        "plans": RelationshipPlan.all_objects.count(),
+        "actions": PlanAction.all_objects.count(),
+        "interactions": Interaction.all_objects.count(),
+        "activities": OrgActivity.all_objects.count(),
+        "evaluations": RelationshipEvaluation.all_objects.count(),
     }
 
 
@@ -185,3 +206,74 @@ def test_demo_pages_render_for_the_demo_people(demo):
     admin.force_login(User.objects.get(username="admin"))
     for model in ("account", "kaprofilerule", "ownershiprequest", "purchasedriver", "customerinfo"):
         assert admin.get(f"/admin/accounts/{model}/").status_code == 200, model
+
+
+# --- relationships ------------------------------------------------------------------------------------
+
+
+def test_the_group_crm_purchase_has_a_whole_buying_centre_on_its_power_map(demo):
+    group = Account.objects.get(name="中国电信集团")
+    chart = power_map(group)
+    roles = {role for contact in chart.nodes if contact.status == "active" for role in contact.roles}
+    for role in ("decision_maker", "technical_evaluator", "procurement", "finance", "legal", "risk_audit", "user"):
+        assert role in roles, role
+    vp = next(contact for contact in chart.nodes if contact.title == "销售副总裁")
+    assert "decision_maker" in vp.roles and vp.stance == "supporter"
+    assert (vp.reports_to_id, vp.pk) in chart.edges
+    assert len(chart.edges) >= 6
+    assert {contact.stance for contact in chart.nodes} == {"supporter", "neutral", "opponent"}
+
+
+def test_stances_nine_grid_owners_and_drift(demo):
+    assert Contact.objects.filter(stance="opponent", buying_roles__contains="decision_maker").exists()
+    key = list(Contact.objects.filter(is_key=True, status="active").prefetch_related("owners"))
+    assert len({(contact.intimacy, contact.support) for contact in key}) >= 6
+    assert all(primary_owner(contact) is not None for contact in key)
+    assert any(has_backup(contact) for contact in key) and any(not has_backup(contact) for contact in key)
+    left = Contact.objects.get(status="left")
+    assert left.status_changed_on is not None and left.status_changed_on < timezone.localdate()
+    assert Contact.objects.filter(status="moved", is_key=True).exists()
+    kinds = {risk.kind for account in Account.objects.all() for risk in account_risks(account)}
+    assert {"contact_left", "contact_moved", "no_backup", "opponent_decision_maker"} <= kinds
+    # The owners heard that their key person left.
+    assert Event.objects.filter(kind="contact.status_changed").count() == 2
+
+
+def test_plans_visits_and_the_visit_cadence(demo):
+    assert RelationshipPlan.objects.filter(status="active").count() >= 2
+    assert PlanAction.objects.filter(done_on__isnull=False).exists()
+    assert PlanAction.objects.filter(done_on__isnull=True).exists()
+    now = timezone.now()
+    assert not Interaction.objects.filter(occurred_at__gt=now).exists()
+    assert Interaction.objects.filter(occurred_at__lt=now - timedelta(weeks=7)).exists()
+    assert Interaction.objects.filter(minutes__contains="招标").exists()
+    assert Interaction.objects.filter(minutes__contains="数字化转型").exists()
+    report = visit_cadence(viewer_of(User.objects.get(username="gm")), timezone.localdate())
+    people = {person.user.username: person for person in report.people}
+    assert not people["ar"].below_target and not people["ar2"].below_target
+    assert people["sr"].below_target and people["fr"].below_target
+    # Calls were logged this week and do not count.
+    assert people["sr"].visits == sum(weeks[-1] for group, weeks, _keys in data.ROUTINE_VISITS if "sr" in group)
+    assert sum(people["ar"].trend) >= 30
+
+
+def test_org_activities_with_an_overdue_cadence_and_an_evaluation(demo):
+    kinds = set(OrgActivity.objects.values_list("kind", flat=True))
+    assert kinds == {"strategic_alignment_meeting", "executive_visit", "strategic_agreement", "joint_innovation_centre"}
+    agreement = OrgActivity.objects.get(kind="strategic_agreement")
+    assert agreement.exclusive and agreement.key_projects and agreement.valid_until
+    today = timezone.localdate()
+    overdue = [cadence for cadence in org_cadences(list(Account.objects.all()), today) if cadence.overdue(today)]
+    assert overdue and all(cadence.account.tier in ("s", "a") for cadence in overdue)
+    assert any(cadence.account.tier == "s" for cadence in overdue)
+    evaluation = RelationshipEvaluation.objects.get()
+    assert evaluation.year == today.year and 0 < evaluation.checked < 9
+
+
+def test_relationship_pages_render_for_the_demo_people(demo):
+    from django.test import Client
+
+    admin = Client()
+    admin.force_login(User.objects.get(username="admin"))
+    for model in ("contact", "interaction", "orgactivity", "ninegridcell", "orgcadencetarget"):
+        assert admin.get(f"/admin/relationships/{model}/").status_code == 200, model

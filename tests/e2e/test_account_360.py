@@ -8,7 +8,7 @@ import pytest
 
 from irontriangle.accounts.models import Account, KaProfileRule, OwnershipRequest
 from tests.e2e.conftest import PHONE
-from tests.factories import add_to_team, make_account, make_user
+from tests.factories import add_to_team, make_account, make_user, strengthen
 
 pytestmark = [pytest.mark.e2e]
 
@@ -46,13 +46,13 @@ def group(org):
         name="中国移动上海公司",
         parent_id=top.pk,
         potential="20000000",
-        lifecycle_stage="stable",
         coverage="national",
         tier="a",
     )
     make_account(ar, name="中国移动浦东分公司", parent_id=province.pk, potential="3000000")
     make_account(ar, name="中国移动嘉定分公司", parent_id=province.pk, potential="1500000")
     add_to_team(province, org["sr"], "sr")
+    province = strengthen(province)  # a supporting key person: a strong relationship, a core customer
     return {"top": top, "province": province}
 
 

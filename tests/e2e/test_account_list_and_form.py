@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from irontriangle.accounts.models import Account, OwnershipRequest
 from tests.e2e.conftest import PHONE
 from tests.e2e.test_accounts_flow import credit_code
-from tests.factories import add_to_team, make_account, make_user
+from tests.factories import add_to_team, make_account, make_user, strengthen
 
 pytestmark = [pytest.mark.e2e]
 LANGUAGES = ["en", "zh-hans"]
@@ -45,13 +45,13 @@ def portfolio(org):
         org["ar"],
         name="核心客户",
         potential="20000000",
-        lifecycle_stage="stable",
         coverage="national",
         region="上海",
         industry="金融",
     )
     add_to_team(core, org["sr"], "sr")
     add_to_team(core, org["manager"], "fr")
+    strengthen(core)  # a supporting key person makes the relationship strong: a core customer
     make_account(org["ar"], name="问题客户", coverage="local", region="北京", industry="通信")
     east_rep = make_user("east_rep", units=[org["units"]["east"]], display_name="陈东")
     make_account(east_rep, name="华东成长客户", potential="30000000", coverage="regional", region="杭州")

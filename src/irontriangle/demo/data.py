@@ -3,8 +3,13 @@ reserved `.example` domain.
 
 The set is chosen so that every screen has something to show: an account tree three levels deep,
 all four customer-matrix classes, every tier, a potential estimated from purchase drivers, a KA
-profile waiting for a person to confirm it, accounts missing a triangle role, and one ownership
-conflict between a KA unit and the SMB unit waiting for the middle office.
+profile waiting for a person to confirm it, accounts missing a triangle role, one ownership
+conflict between a KA unit and the SMB unit waiting for the middle office, and the relationships
+of the cathedral: power maps, the nine-grid, owners and backups, plans, eight weeks of visits,
+organisational activities (one of them overdue) and a relationship evaluation.
+
+Relationship dates are given in days before the day the demo is loaded, so the visit cadence and
+the overdue flags look the same whenever it is loaded.
 """
 
 from __future__ import annotations
@@ -55,7 +60,7 @@ def credit_code(first17: str) -> str:
 # key, name, legal name, parent key, owner username, owner unit, fields
 #
 # With the default matrix thresholds (high potential from 10,000,000; strong relationship from a score
-# of 60: exploring 30, rising 60, stable 85, declining 40) the accounts fall into:
+# of 60, measured from the contacts in CONTACTS below) the accounts fall into:
 #   core      ct, ct-gd, cm, steel
 #   growth    cm-js, cm-zj
 #   traction  ct-sz (potential from its purchase drivers), logistics, tianyue
@@ -577,3 +582,375 @@ OWNERSHIP = [
         "Zhejiang HQ, revenue 680 million, the expansion needs a solution and delivery team",
     ),
 ]
+
+
+# --- relationships: the cathedral (SPEC §3) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    """A contact at a customer. `key` names the person inside the demo (for reports-to lines, plans and
+    visits); owners are (username, primary); `later` is a status change made after the person was met."""
+
+    account: str
+    key: str
+    name: str
+    title: str
+    department: str
+    roles: tuple[str, ...]
+    stance: str
+    intimacy: str
+    support: str
+    influence: int = 3
+    is_key: bool = False
+    reports_to: str | None = None
+    owners: tuple[tuple[str, bool], ...] = ()
+    phone: str = ""
+    email: str = ""
+    wechat: str = ""
+    later: tuple[str, int, str] | None = None  # status, days ago, note
+
+
+# Every account's strength (active key persons and decision makers who support us with medium or high
+# intimacy) lands on the side of the matrix the account list above expects. The group CRM purchase of
+# 中国电信集团 has the whole buying centre: sales management decides, IT evaluates, procurement, finance,
+# legal and audit take part.
+CONTACTS = [
+    # --- 中国电信集团: the group CRM platform purchase -----------------------------------------------
+    Person("ct", "ct-evp", "刘国强", "集团副总经理", "集团领导", ("decision_maker", "executive"), "supporter",
+           "high", "medium", 5, True, None, (("director", True), ("gm", False)), "+86 10 5850 1001"),
+    Person("ct", "ct-sales-vp", "黄志远", "销售副总裁", "市场营销部", ("decision_maker", "user"), "supporter",
+           "high", "high", 5, True, "ct-evp", (("ar", True), ("director", False)), "+86 10 5850 1201",
+           "huang.zhiyuan@chinatelecom.example", "hzy_ct"),
+    Person("ct", "ct-sales-ops", "马丽", "销售运营总监", "市场营销部", ("user",), "supporter", "medium", "high", 4,
+           True, "ct-sales-vp", (("ar", True), ("sr", False)), "+86 10 5850 1216"),
+    Person("ct", "ct-cio", "陈志刚", "信息化部总经理 CIO", "信息化部", ("technical_evaluator",), "neutral", "medium",
+           "medium", 5, True, "ct-evp", (("sr", True), ("sr2", False)), "+86 10 5850 1301"),
+    Person("ct", "ct-architect", "林涛", "首席架构师", "信息化部", ("technical_evaluator", "user"), "supporter", "high",
+           "medium", 3, False, "ct-cio", (("sr", True),)),
+    Person("ct", "ct-cfo", "孙建华", "财务部副总经理", "财务部", ("finance", "economic_buyer"), "supporter", "medium",
+           "medium", 4, True, "ct-evp", (("fr", True), ("ar", False))),
+    # A key person with no backup owner: the risk radar asks for one.
+    Person("ct", "ct-procurement", "吴红", "采购中心主任", "采购与供应链中心", ("procurement",), "neutral", "low",
+           "medium", 4, True, "ct-cfo", (("ar", True),)),
+    Person("ct", "ct-legal", "郑凯", "法务部经理", "法律事务部", ("legal",), "neutral", "low", "low", 2, False,
+           "ct-evp"),
+    Person("ct", "ct-audit", "周文斌", "风控与审计部总经理", "风控与审计部", ("risk_audit",), "opponent", "low",
+           "low", 3),
+    # Left the customer: the drift the seeds warn about.
+    Person("ct", "ct-former-digital", "何晓东", "原数字化部总经理", "数字化部", ("technical_evaluator",), "supporter",
+           "high", "high", 4, True, "ct-cio", (("sr", True), ("ar", False)),
+           later=("left", 30, "离职加入一家云服务商 · Left to join a cloud provider")),
+    # --- 中国电信广东公司 ----------------------------------------------------------------------------
+    Person("ct-gd", "gd-vp", "罗建新", "副总经理", "公司领导", ("decision_maker",), "supporter", "medium", "high", 5,
+           True, None, (("ar", True), ("sr", False))),
+    Person("ct-gd", "gd-enterprise", "谢文", "政企客户部总经理", "政企客户部", ("economic_buyer", "user"), "supporter",
+           "high", "high", 4, True, "gd-vp", (("ar", True), ("fr", False))),
+    # Moved: promoted to the group's IT department, the province seat is empty for now.
+    Person("ct-gd", "gd-it", "邓磊", "IT 部经理", "信息技术部", ("technical_evaluator",), "neutral", "medium", "medium",
+           3, True, "gd-vp", (("sr", True), ("sr2", False)),
+           later=("moved", 20, "调任集团信息化部 · Moved to the group IT department")),
+    Person("ct-gd", "gd-procurement", "陈佳", "采购经理", "采购部", ("procurement",), "neutral", "low", "low", 2,
+           False, "gd-vp"),
+    # --- 中国电信深圳分公司 --------------------------------------------------------------------------
+    Person("ct-sz", "sz-gm", "彭海", "总经理", "公司领导", ("decision_maker", "executive"), "supporter", "high",
+           "medium", 5, True, None, (("ar", True), ("sr", False))),
+    Person("ct-sz", "sz-network", "钟伟", "网络部主任", "网络部", ("technical_evaluator",), "supporter", "medium",
+           "high", 4, True, "sz-gm", (("sr", True), ("fr", False))),
+    # --- 中国电信广州分公司: one neutral decision maker, owned without a backup ---------------------------
+    Person("ct-gz", "gz-vp", "梁志勇", "副总经理", "公司领导", ("decision_maker",), "neutral", "low", "low", 4, True,
+           None, (("ar", True),)),
+    # --- 中国移动通信集团 ----------------------------------------------------------------------------
+    Person("cm", "cm-it", "高远", "信息技术部总经理", "信息技术部", ("decision_maker", "technical_evaluator"),
+           "supporter", "high", "high", 5, True, None, (("director", True), ("sr", False))),
+    Person("cm", "cm-procurement", "方静", "采购与供应链管理部总经理", "采购与供应链管理部",
+           ("procurement", "economic_buyer"), "supporter", "medium", "medium", 4, True, None,
+           (("director", True), ("gm", False))),
+    Person("cm", "cm-finance", "汪洁", "财务部经理", "财务部", ("finance",), "neutral", "low", "medium", 3),
+    # --- 中国移动江苏公司 / 浙江公司 ---------------------------------------------------------------
+    Person("cm-js", "js-vp", "杨帆", "副总经理", "公司领导", ("decision_maker",), "neutral", "low", "medium", 4, True,
+           None, (("director", True), ("sr2", False))),
+    # An opponent decision maker: the relationship plan below works on him.
+    Person("cm-zj", "zj-vp", "许国华", "副总经理", "公司领导", ("decision_maker",), "opponent", "medium", "low", 5,
+           True, None, (("director", True), ("sr", False))),
+    Person("cm-zj", "zj-it", "姚敏", "IT 支撑中心主任", "IT 支撑中心", ("technical_evaluator",), "supporter", "low",
+           "high", 3, True, "zj-vp", (("sr", True), ("fr", False))),
+    # --- 华东精工钢铁集团 ----------------------------------------------------------------------------
+    Person("steel", "steel-president", "沈立新", "总裁", "集团领导", ("decision_maker", "executive"), "supporter",
+           "high", "high", 5, True, None, (("ar2", True), ("sr", False)), "+86 21 5660 8801"),
+    Person("steel", "steel-procurement", "钱伟", "采购中心总经理", "采购中心", ("procurement", "economic_buyer"),
+           "supporter", "medium", "high", 4, True, "steel-president", (("ar2", True), ("fr", False))),
+    Person("steel", "steel-equipment", "蒋建军", "设备处处长", "设备处", ("technical_evaluator", "user"), "supporter",
+           "medium", "medium", 4, True, "steel-president", (("sr", True), ("sr2", False))),
+    Person("steel", "steel-finance", "韩雪", "财务总监", "财务部", ("finance",), "neutral", "low", "low", 3, True,
+           "steel-president", (("ar2", True),)),
+    Person("steel", "steel-legal", "曹阳", "法务主管", "法务部", ("legal", "risk_audit"), "neutral", "low", "low", 2,
+           False, "steel-finance"),
+    # --- 粤海城市燃气: the divergent cash-flow customer ----------------------------------------------
+    Person("gas", "gas-gm", "冯志强", "总经理", "集团领导", ("decision_maker",), "opponent", "low", "low", 5, True,
+           None, (("ar2", True), ("fr", False))),
+    Person("gas", "gas-procurement", "邓燕", "采购部经理", "采购部", ("procurement",), "neutral", "medium", "low", 3,
+           True, "gas-gm", (("ar2", True),)),
+    # --- SMB-owned accounts --------------------------------------------------------------------------
+    Person("consult", "consult-partner", "周明德", "合伙人", "管理层", ("decision_maker",), "neutral", "low", "low", 4,
+           True, None, (("smb", True),)),
+    Person("logistics", "logistics-it", "Michael Chan 陈志明", "IT Director", "IT", ("decision_maker",), "supporter",
+           "medium", "medium", 4, True, None, (("smb", True),), "+852 2800 1234", "michael.chan@pacificrim.example"),
+    Person("tianyue", "tianyue-gm", "吕天越", "总经理", "公司领导", ("decision_maker", "executive"), "supporter",
+           "high", "medium", 5, True, None, (("smb", True),)),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PlanAct:
+    title: str
+    owner: str
+    due_in_days: int
+    done_days_ago: int | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    contact: str
+    by: str
+    goal: str
+    target_intimacy: str
+    target_support: str
+    target_stance: str
+    due_in_days: int
+    actions: tuple[PlanAct, ...]
+
+
+PLANS = [
+    Plan(
+        "ct-cio",
+        "sr",
+        "陈总从中立转为支持:用 POC 证明与现有 BSS 的集成能力 · Move the CIO from neutral to supporter through the POC",
+        "high",
+        "high",
+        "supporter",
+        90,
+        (
+            PlanAct("邀请陈总参观深圳 POC 环境 · Site tour of the Shenzhen POC", "sr", -20, done_days_ago=21),
+            PlanAct("我方 CTO 与陈总交流云原生架构 · Our CTO meets the CIO on cloud-native", "director", 14),
+            PlanAct("联合创新中心揭牌仪式邀请陈总出席 · Invite him to open the joint innovation centre", "ar", 45),
+        ),
+    ),
+    Plan(
+        "zj-vp",
+        "director",
+        "许总从反对转为中立:弄清其对交付风险的顾虑 · Move the opponent to neutral by answering his delivery concerns",
+        "medium",
+        "medium",
+        "neutral",
+        120,
+        (
+            PlanAct("梳理许总的痛苦链与考核指标 · Map his pain chain and KPIs", "sr", -10, done_days_ago=12),
+            PlanAct("安排参观华东精工的交付现场 · Reference visit at East China Precision Steel", "fr", 30),
+        ),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A logged interaction with real minutes; `days_ago` before the load, at `hour` o'clock."""
+
+    account: str
+    kind: str
+    days_ago: int
+    hour: int
+    by: str
+    participants: tuple[str, ...]
+    contacts: tuple[str, ...]
+    minutes: str
+    next_steps: str = ""
+
+
+MEETINGS = [
+    Meeting(
+        "ct", "visit", 38, 10, "ar", ("ar", "sr"), ("ct-sales-vp", "ct-sales-ops"),
+        "集团 CRM 平台项目启动沟通。黄总明确:2027 年预算约 3,000 万元,纳入集团数字化转型专项;"
+        "目标是 31 个省公司销售过程统一在线,商机与合同全流程可视。马总监提出现有系统报表滞后两周。\n"
+        "Kick-off of the group CRM platform: about 30 million CNY budgeted for 2027 under the digital "
+        "transformation programme; one sales process online for all 31 provinces.",
+        "两周内提交方案建议书;约信息化部做技术交流 · Proposal within two weeks; technical session with IT",
+    ),
+    Meeting(
+        "ct", "meeting", 31, 14, "sr", ("sr", "sr2"), ("ct-cio", "ct-architect"),
+        "技术交流:信息化部关注与现有 BSS/计费系统的集成、国产化数据库适配和等保三级要求。"
+        "林工建议先在深圳分公司做 POC,范围为商机管理与移动端拜访记录,周期六周。\n"
+        "Technical exchange: integration with BSS and billing, domestic databases, MLPS level 3; a six-week "
+        "POC in Shenzhen on opportunity management and mobile visit logs.",
+        "准备 POC 方案与测试用例 · Prepare the POC plan and test cases",
+    ),
+    Meeting(
+        "ct", "meal", 24, 19, "ar", ("ar", "director"), ("ct-cfo",),
+        "与孙总晚餐。财务部关注总拥有成本(TCO)和分期付款,希望按里程碑付款:签约 30%、上线 40%、验收 30%。\n"
+        "Dinner with the deputy CFO: total cost of ownership and milestone payments 30/40/30.",
+        "财务测算表发孙总 · Send the TCO workbook",
+    ),
+    Meeting(
+        "ct", "visit", 17, 15, "ar", ("ar",), ("ct-procurement",),
+        "拜访采购中心吴主任:集团计划 2027 年 1 月发布公开招标公告,评分办法技术 60 分、商务 40 分;"
+        "要求提供三个央企同类案例。吴主任尚未表态,需加强沟通。\n"
+        "Procurement: public tender planned for January 2027, technical 60 / commercial 40; three "
+        "state-owned references required.",
+        "整理央企案例;请孙总引荐 · Collect references; ask the deputy CFO for an introduction",
+    ),
+    Meeting(
+        "ct", "call", 10, 11, "ar", ("ar",), ("ct-legal",),
+        "电话沟通合同范本:法务关注数据出境与个人信息保护条款,要求数据存储在境内机房。\n"
+        "Call with legal on the contract template: data stays in mainland data centres.",
+    ),
+    Meeting(
+        "ct-sz", "site_tour", 21, 10, "sr", ("sr", "fr"), ("sz-network", "sz-gm"),
+        "深圳 POC 环境参观:演示移动端拜访签到、商机阶段门和作战地图;彭总认可,要求 POC 增加 5G 专网场景。\n"
+        "POC site tour: mobile check-in, stage gates and the battle map; add a 5G private-network scenario.",
+        "POC 第二阶段加入 5G 专网场景 · Add the 5G private-network scenario to POC phase two",
+    ),
+    Meeting(
+        "ct-gd", "visit", 27, 9, "ar", ("ar", "sr"), ("gd-vp", "gd-enterprise"),
+        "广东公司 2027 年政企业务收入目标增长 12%,罗总希望营销中台先行,作为集团 CRM 的省级试点。\n"
+        "Guangdong wants the marketing platform first, as the provincial pilot of the group CRM.",
+    ),
+    Meeting(
+        "steel", "visit", 19, 14, "ar2", ("ar2", "sr"), ("steel-equipment", "steel-procurement"),
+        "宁波基地 2 号高炉配套在线检测系统:预算约 1,800 万元,2027 年二季度招标;蒋处长希望我方先做"
+        "两周的现场测试。钱总确认我方在合格供应商名录内,可直接参与邀请招标。\n"
+        "Inline inspection for the new blast furnace: about 18 million CNY, tender in Q2 2027; a two-week "
+        "field test first; we are on the vendor list.",
+        "安排现场测试 · Schedule the field test",
+    ),
+    Meeting(
+        "cm", "meeting", 45, 15, "director", ("director", "sr"), ("cm-it",),
+        "中国移动信息技术部年度交流:高总介绍 2027 年 IT 投资方向,算力网络与 AI 客服优先。\n"
+        "Yearly exchange with China Mobile IT: computing network and AI customer service come first.",
+    ),
+    Meeting(
+        "cm-zj", "visit", 33, 10, "director", ("director", "sr"), ("zj-vp",),
+        "许总对我方在浙江的交付能力有顾虑,倾向竞争对手的本地团队;需要用标杆案例和交付承诺扭转。\n"
+        "The vice president doubts our delivery capacity in Zhejiang and leans to a competitor's local team.",
+        "做关系计划 · Make a relationship plan",
+    ),
+    Meeting(
+        "gas", "call", 40, 16, "ar2", ("ar2",), ("gas-procurement",),
+        "燃气集团采购部:现有合同续签按原价,不再新增项目预算。\n"
+        "Gas group procurement: renewal at the current price, no new project budget.",
+    ),
+]  # fmt: skip
+
+# Routine face-to-face visits per week, oldest of the eight weeks first, this week last, by the people
+# who went together (the first logs it; a visit counts for everyone who went) and the accounts they
+# visit in turn. This week `ar` and `ar2` reach the weekly target of 5; `sr`, `sr2`, `fr` and the
+# director stay below it.
+ROUTINE_VISITS: list[tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]] = [
+    (("ar", "sr"), (2, 2, 1, 2, 1, 2, 2, 2), ("ct", "ct-gd", "ct-sz")),
+    (("ar",), (3, 2, 4, 2, 4, 3, 2, 3), ("ct", "ct-gd", "ct-sz", "ct-gz")),
+    (("ar2", "sr2"), (1, 1, 2, 1, 1, 2, 1, 1), ("steel",)),
+    (("ar2",), (3, 4, 3, 3, 3, 3, 3, 4), ("steel", "gas")),
+    (("sr", "fr"), (1, 1, 1, 1, 1, 1, 1, 0), ("ct-sz", "steel", "cm", "cm-zj")),
+    (("fr",), (0, 1, 0, 1, 0, 0, 1, 1), ("ct-gd", "gas")),
+    (("sr2",), (1, 1, 1, 1, 1, 1, 1, 1), ("cm-js", "ct")),
+    (("director",), (1, 1, 0, 1, 1, 0, 1, 1), ("cm", "cm-js", "ct")),
+]
+# Calls this week: logged, shown, and not counted towards the visit cadence.
+CALLS_THIS_WEEK = {"sr": 3, "fr": 2}
+VISIT_NOTES = (
+    "例行拜访:了解数字化转型项目进展和下季度预算安排。\n"
+    "Regular visit: digital transformation progress and next quarter's budget.",
+    "POC 周例会:确认测试用例通过情况,记录客户新增需求。\nWeekly POC meeting: tests passed, new requirements noted.",
+    "招标前沟通:解读技术规范书,了解评分办法。\nPre-tender talk: the technical specification and the scoring rules.",
+    "交付回访:上线后使用情况良好,客户希望增加移动端报表。\nDelivery follow-up: good adoption, mobile reports wanted.",
+    "年度合作回顾:梳理今年完成的项目和明年的重点工作。\nYearly review: this year's projects, next year's priorities.",
+    "陪同客户参观展会,交流行业解决方案。\nExhibition with the customer, industry solutions discussed.",
+)
+
+
+@dataclass(frozen=True)
+class Activity:
+    account: str
+    kind: str
+    days_ago: int
+    title: str
+    participants: tuple[str, ...]
+    contacts: tuple[str, ...]
+    outcome: str
+    key_projects: str = ""
+    exclusive: bool = False
+    valid_for_days: int | None = None
+
+
+# Organisational relationships. 中国移动通信集团 (tier S) had its last executive visit nine months ago:
+# with two a year due, it shows as overdue.
+ACTIVITIES = [
+    Activity(
+        "ct", "strategic_alignment_meeting", 46, "2027 数字化转型战略对标会 · 2027 digital transformation alignment",
+        ("director", "ar", "sr"), ("ct-evp", "ct-sales-vp"),
+        "双方确认集团 CRM 平台为 2027 年重点合作项目,成立联合项目组,每月例会。\n"
+        "Both sides name the group CRM platform the key project of 2027; a joint team meets monthly.",
+    ),
+    Activity(
+        "ct", "executive_visit", 80, "我方总经理拜访刘国强副总经理 · Our general manager visits the EVP",
+        ("gm", "director", "ar"), ("ct-evp",),
+        "高层互信建立,刘总同意推动深圳 POC,并指定黄志远副总裁牵头。\n"
+        "Trust at the top; the EVP backs the Shenzhen POC and names the sales VP to lead it.",
+    ),
+    Activity(
+        "ct", "strategic_agreement", 120, "战略合作协议 2027–2028 · Strategic cooperation agreement 2027–2028",
+        ("gm", "director"), ("ct-evp",),
+        "签署两年期战略合作协议,明确重点项目与独家合作范围。\n"
+        "Two-year agreement with its key projects and exclusivity.",
+        key_projects="集团 CRM 平台 · Group CRM platform\n省公司营销中台 · Provincial marketing platforms\n"
+        "算力网络运营支撑 · Computing network operations support",
+        exclusive=True,
+        valid_for_days=610,
+    ),
+    Activity(
+        "ct-gd", "joint_innovation_centre", 60, "粤电信–铁三角联合创新中心(广州)· Joint innovation centre, Guangzhou",
+        ("director", "ar", "sr", "fr"), ("gd-vp", "gd-enterprise"),
+        "创新中心揭牌,首批课题:政企营销数字化、5G 专网运营。\n"
+        "The centre opens with two first topics: enterprise marketing and 5G private-network operations.",
+    ),
+    Activity(
+        "cm", "strategic_alignment_meeting", 100, "中国移动 2027 IT 投资方向对标 · China Mobile 2027 IT investment",
+        ("gm", "director", "sr"), ("cm-it",),
+        "对齐算力网络与 AI 客服方向,约定下半年高层互访。\n"
+        "Aligned on computing network and AI customer service; an executive visit promised for H2.",
+    ),
+    Activity(
+        "cm", "executive_visit", 270, "中国移动信息技术部高层来访 · China Mobile IT executives visit us",
+        ("gm", "director"), ("cm-it", "cm-procurement"),
+        "参观研发中心,确认年度框架采购。\nR&D centre tour; the yearly framework purchase confirmed.",
+    ),
+    Activity(
+        "steel", "strategic_alignment_meeting", 75, "华东精工 2027 智能制造规划对标 · Smart manufacturing alignment",
+        ("ar2", "sr"), ("steel-president", "steel-equipment"),
+        "沈总确认宁波 2 号高炉在线检测为 2027 年重点项目。\n"
+        "The president names inline inspection at the new blast furnace a 2027 priority.",
+    ),
+    Activity(
+        "steel", "executive_visit", 130, "我方总经理拜访沈立新总裁 · Our general manager visits the president",
+        ("gm", "ar2"), ("steel-president",),
+        "续签三年供货框架,讨论联合研发。\nThree-year supply framework renewed; joint R&D discussed.",
+    ),
+]  # fmt: skip
+
+# The relationship evaluation of the group account for the current year (the nine key actions).
+EVALUATION = (
+    "ct",
+    "director",
+    {
+        "strategy_set": True,
+        "plan_made": True,
+        "information_maintained": True,
+        "key_relationships_owned": False,
+        "strategic_agreement": True,
+        "satisfaction_survey": False,
+        "contact_activities_standardised": True,
+        "voice_of_customer_closed": False,
+        "executive_minutes_timely": True,
+        "notes": "采购与审计的关系仍薄弱,吴红主任缺少备份负责人。\n"
+        "Procurement and audit relationships are still thin; the procurement head has no backup owner.",
+    },
+)

@@ -92,11 +92,7 @@ def _contact(request: HttpRequest, contact_id: int) -> Any:
 
 
 def _contact_with_owners(request: HttpRequest, contact_id: int) -> Any:
-    return (
-        selectors.contacts_visible(viewer(request))
-        .prefetch_related("owners__user")
-        .get(pk=_contact(request, contact_id).pk)
-    )
+    return selectors.contact_get_with_owners(viewer(request), contact_id)
 
 
 @router.post("/contacts", response={201: ContactOut, **ERRORS})

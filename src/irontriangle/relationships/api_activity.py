@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +16,7 @@ from irontriangle.relationships import selectors, services
 from irontriangle.relationships.cadence import visit_cadence
 from irontriangle.relationships.models import InteractionKind, OrgActivityKind
 from irontriangle.relationships.schemas import (
+    Day,
     InteractionIn,
     InteractionOut,
     InteractionPatch,
@@ -37,8 +37,8 @@ class InteractionListFilters(Schema):
     contact_id: Id | None = None
     participant_id: Id | None = None
     kind: InteractionKind | None = None
-    since: date | None = None
-    until: date | None = None
+    since: Day | None = None
+    until: Day | None = None
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT
     cursor: Annotated[SafeStr, Field(max_length=500)] | None = None
 
@@ -99,8 +99,8 @@ def delete_interaction(request: HttpRequest, interaction_id: Id) -> Any:
 class OrgActivityListFilters(Schema):
     account_id: Id | None = None
     kind: OrgActivityKind | None = None
-    since: date | None = None
-    until: date | None = None
+    since: Day | None = None
+    until: Day | None = None
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT
     cursor: Annotated[SafeStr, Field(max_length=500)] | None = None
 
@@ -153,7 +153,7 @@ def delete_org_activity(request: HttpRequest, activity_id: Id) -> Any:
 @router.get("/visit-cadence", response={200: VisitCadenceOut, **ERRORS})
 def get_visit_cadence(
     request: HttpRequest,
-    week: date | None = None,
+    week: Day | None = None,
     unit_code: Annotated[SafeStr, Field(max_length=50)] = "",
 ) -> Any:
     """Face-to-face customer meetings per person for the week holding `week` (default: this week) against

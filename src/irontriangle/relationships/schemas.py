@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
+from django.utils.translation import gettext
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from irontriangle.common.apitools import Id, SafeStr
 from irontriangle.relationships.models import (
@@ -33,6 +34,17 @@ Text = Annotated[SafeStr, Field(max_length=20000)]
 Email = Annotated[SafeStr, Field(max_length=200)]
 Influence = Annotated[int, Field(ge=1, le=5)]
 Ids = Annotated[list[Id], Field(max_length=50)]
+# Dates a business record can carry; far-off years would only overflow the cadence arithmetic.
+Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2999, 12, 31))]
+
+
+def _sane_year(value: datetime) -> datetime:
+    if not 1900 <= value.year <= 2999:
+        raise ValueError(gettext("The year must be between 1900 and 2999."))
+    return value
+
+
+Moment = Annotated[datetime, AfterValidator(_sane_year)]
 
 
 class ContactIn(Schema):
@@ -51,7 +63,7 @@ class ContactIn(Schema):
     support: Level = Level.LOW
     is_key: bool = False
     status: ContactStatus = ContactStatus.ACTIVE
-    status_changed_on: date | None = None
+    status_changed_on: Day | None = None
     status_note: Annotated[SafeStr, Field(max_length=200)] = ""
     notes: Text = ""
     external_id: Short = ""
@@ -72,7 +84,7 @@ class ContactPatch(Schema):
     support: Level | None = None
     is_key: bool | None = None
     status: ContactStatus | None = None
-    status_changed_on: date | None = None
+    status_changed_on: Day | None = None
     status_note: Annotated[SafeStr, Field(max_length=200)] | None = None
     notes: Text | None = None
     external_id: Short | None = None
@@ -248,7 +260,7 @@ class PlanIn(Schema):
     target_intimacy: Level
     target_support: Level
     target_stance: Stance
-    due_on: date | None = None
+    due_on: Day | None = None
 
 
 class PlanPatch(Schema):
@@ -256,7 +268,7 @@ class PlanPatch(Schema):
     target_intimacy: Level | None = None
     target_support: Level | None = None
     target_stance: Stance | None = None
-    due_on: date | None = None
+    due_on: Day | None = None
     status: PlanStatus | None = None
     version: int | None = None
 
@@ -264,15 +276,15 @@ class PlanPatch(Schema):
 class ActionIn(Schema):
     title: Annotated[SafeStr, Field(min_length=1, max_length=300)]
     owner_id: Id | None = None
-    due_on: date | None = None
-    done_on: date | None = None
+    due_on: Day | None = None
+    done_on: Day | None = None
 
 
 class ActionPatch(Schema):
     title: Annotated[SafeStr, Field(min_length=1, max_length=300)] | None = None
     owner_id: Id | None = None
-    due_on: date | None = None
-    done_on: date | None = None
+    due_on: Day | None = None
+    done_on: Day | None = None
     version: int | None = None
 
 
@@ -348,7 +360,7 @@ def plan_out(plan: RelationshipPlan) -> dict[str, Any]:
 
 class InteractionIn(Schema):
     kind: InteractionKind = InteractionKind.VISIT
-    occurred_at: datetime | None = None
+    occurred_at: Moment | None = None
     account_id: Id
     contact_ids: Ids = []
     participant_ids: Ids = []
@@ -359,7 +371,7 @@ class InteractionIn(Schema):
 
 class InteractionPatch(Schema):
     kind: InteractionKind | None = None
-    occurred_at: datetime | None = None
+    occurred_at: Moment | None = None
     account_id: Id | None = None
     contact_ids: Ids | None = None
     participant_ids: Ids | None = None
@@ -417,26 +429,26 @@ def interaction_out(interaction: Interaction) -> dict[str, Any]:
 class OrgActivityIn(Schema):
     kind: OrgActivityKind
     account_id: Id
-    occurred_on: date
+    occurred_on: Day
     title: Annotated[SafeStr, Field(max_length=200)] = ""
     participant_ids: Ids = []
     contact_ids: Ids = []
     outcome: Text = ""
     key_projects: Text = ""
     exclusive: bool = False
-    valid_until: date | None = None
+    valid_until: Day | None = None
 
 
 class OrgActivityPatch(Schema):
     kind: OrgActivityKind | None = None
-    occurred_on: date | None = None
+    occurred_on: Day | None = None
     title: Annotated[SafeStr, Field(max_length=200)] | None = None
     participant_ids: Ids | None = None
     contact_ids: Ids | None = None
     outcome: Text | None = None
     key_projects: Text | None = None
     exclusive: bool | None = None
-    valid_until: date | None = None
+    valid_until: Day | None = None
     version: int | None = None
 
 

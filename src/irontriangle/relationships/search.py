@@ -24,6 +24,14 @@ def search_terms(query: str) -> list[str]:
     return [term for term in query.split() if term][:MAX_TERMS]
 
 
+PG_QUERY = f"SELECT id FROM {Interaction._meta.db_table} WHERE search_text ILIKE %s"  # noqa: S608
+
+
+def _like_pattern(term: str) -> str:
+    """The term as a literal substring pattern: LIKE's wildcards and its escape character lose their meaning."""
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def _fts_phrase(term: str) -> str:
     # A quoted FTS5 string matches the characters literally; a double quote is written twice.
     return '"' + term.replace('"', '""') + '"'
@@ -35,6 +43,10 @@ def matching_interactions(queryset: QuerySet[Interaction], query: str) -> QueryS
             # The table name is a constant of this module and the term is a bound parameter.
             matches = RawSQL(FTS_QUERY, [_fts_phrase(term)])  # noqa: S611
             queryset = queryset.filter(pk__in=matches)
+        elif connection.vendor == "postgresql":
+            # Django's icontains compares UPPER(search_text), which the trigram index on search_text cannot
+            # serve; ILIKE on the column itself can.
+            queryset = queryset.filter(pk__in=RawSQL(PG_QUERY, [_like_pattern(term)]))  # noqa: S611
         else:
             queryset = queryset.filter(Q(search_text__icontains=term))
     return queryset

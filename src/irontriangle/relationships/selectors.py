@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Case, Max, Prefetch, Q, QuerySet, Value, When
 from django.utils import translation
 
 from irontriangle.accounts.models import Account
@@ -16,6 +16,7 @@ from irontriangle.common.pagination import Page, keyset_page
 from irontriangle.relationships.models import (
     Contact,
     ContactOwner,
+    ContactStatus,
     Interaction,
     Level,
     NineGridCell,
@@ -26,6 +27,8 @@ from irontriangle.relationships.models import (
 )
 from irontriangle.relationships.search import matching_interactions
 
+# Active plans first, then the closed ones (achieved or dropped) newest first.
+ACTIVE_FIRST = Case(When(status="active", then=Value(0)), default=Value(1)).asc()
 CONTACT_SORTS = {"name", "-name", "updated_at", "-updated_at", "influence", "-influence"}
 LEVELS = (Level.LOW, Level.MEDIUM, Level.HIGH)
 
@@ -52,13 +55,18 @@ def role_q(role: str, prefix: str = "") -> Q:
 def contacts_visible(viewer: Viewer) -> QuerySet[Contact]:
     if viewer.is_anonymous:
         return Contact.objects.none()
-    return Contact.objects.filter(account_scope(viewer, prefix="account__")).select_related(
-        "account", "account__owner_unit", "reports_to"
-    )
+    return Contact.objects.filter(
+        account_scope(viewer, prefix="account__"), account__deleted_at__isnull=True
+    ).select_related("account", "account__owner_unit", "reports_to")
 
 
 def contact_get(viewer: Viewer, pk: Any) -> Contact:
     return get_visible(contacts_visible(viewer), pk)
+
+
+def contact_get_with_owners(viewer: Viewer, pk: Any) -> Contact:
+    """One contact with its owners and their users, in two queries (what `contact_out` needs)."""
+    return get_visible(contacts_visible(viewer).prefetch_related(_owners_prefetch()), pk)
 
 
 @dataclass
@@ -248,7 +256,8 @@ def nine_grid(account: Account, contacts: list[Contact] | None = None) -> list[G
         for support in LEVELS
     }
     for contact in contacts if contacts is not None else account_contacts(account):
-        if contact.is_key:
+        # Someone who left the customer is no relationship to manage any more (the risk radar hands them over).
+        if contact.is_key and contact.status != ContactStatus.LEFT:
             cells[(contact.intimacy, contact.support)].contacts.append(contact)
     return list(cells.values())
 
@@ -260,7 +269,7 @@ def plans_of(contact: Contact) -> list[RelationshipPlan]:
     return list(
         contact.plans.prefetch_related(
             Prefetch("actions", queryset=PlanAction.objects.select_related("owner").order_by("due_on", "id"))
-        ).order_by("-status", "-created_at")
+        ).order_by(ACTIVE_FIRST, "-created_at")
     )
 
 
@@ -279,7 +288,7 @@ def account_plans(account: Account) -> list[RelationshipPlan]:
         .prefetch_related(
             Prefetch("actions", queryset=PlanAction.objects.select_related("owner").order_by("due_on", "id"))
         )
-        .order_by("status", "due_on", "id")
+        .order_by(ACTIVE_FIRST, "due_on", "id")
     )
 
 
@@ -289,7 +298,9 @@ def account_plans(account: Account) -> list[RelationshipPlan]:
 def interactions_visible(viewer: Viewer) -> QuerySet[Interaction]:
     if viewer.is_anonymous:
         return Interaction.objects.none()
-    return Interaction.objects.filter(account_scope(viewer, prefix="account__")).select_related("account", "logged_by")
+    return Interaction.objects.filter(
+        account_scope(viewer, prefix="account__"), account__deleted_at__isnull=True
+    ).select_related("account", "logged_by")
 
 
 def _interaction_prefetches() -> tuple[Prefetch, Prefetch]:
@@ -345,7 +356,9 @@ def interactions_page(
 def org_activities_visible(viewer: Viewer) -> QuerySet[OrgActivity]:
     if viewer.is_anonymous:
         return OrgActivity.objects.none()
-    return OrgActivity.objects.filter(account_scope(viewer, prefix="account__")).select_related("account", "logged_by")
+    return OrgActivity.objects.filter(
+        account_scope(viewer, prefix="account__"), account__deleted_at__isnull=True
+    ).select_related("account", "logged_by")
 
 
 def org_activity_get(viewer: Viewer, pk: Any) -> OrgActivity:

@@ -2,6 +2,27 @@
 
 from django.urls import path
 
+from irontriangle.relationships import views_contacts as views
+
 app_name = "contacts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.contact_list, name="contact-list"),
+    path("new/", views.contact_create, name="contact-create"),
+    path("options/", views.contact_options, name="contact-options"),
+    path("<int:contact_id>/", views.contact_detail, name="contact-detail"),
+    path("<int:contact_id>/edit/", views.contact_edit, name="contact-edit"),
+    path("<int:contact_id>/delete/", views.contact_delete, name="contact-delete"),
+    path("<int:contact_id>/owners/", views.owner_add, name="owner-add"),
+    path("<int:contact_id>/owners/<int:owner_id>/remove/", views.owner_remove, name="owner-remove"),
+    path("<int:contact_id>/plans/", views.plan_create, name="plan-create"),
+    path("<int:contact_id>/plans/<int:plan_id>/close/", views.plan_close, name="plan-close"),
+    path("<int:contact_id>/plans/<int:plan_id>/actions/", views.action_add, name="action-add"),
+    path(
+        "<int:contact_id>/plans/<int:plan_id>/actions/<int:action_id>/done/",
+        views.action_done,
+        name="action-done",
+    ),
+    # The account 360 page's relationships tab, loaded when it is opened.
+    path("account/<int:account_id>/relationships/", views.account_relationships, name="account-relationships"),
+]

@@ -87,11 +87,15 @@ def _assign(contact: Contact, data: dict[str, Any]) -> None:
         setattr(contact, name, value)
 
 
-def _check_reports_to(contact: Contact) -> None:
+def _check_reports_to(viewer: Viewer, contact: Contact) -> None:
     if not contact.reports_to_id:
         return
     manager = Contact.objects.filter(pk=contact.reports_to_id).first()
-    if manager is None:
+    # A contact of an account the caller cannot see reads as unknown: the answer must not reveal that it exists.
+    if manager is None or (
+        manager.account_id != contact.account_id
+        and not Account.objects.filter(account_scope(viewer), pk=manager.account_id).exists()
+    ):
         raise InvalidInput.single("reports_to_id", "unknown_contact", _("Unknown contact."))
     if manager.account_id != contact.account_id:
         raise InvalidInput.single(
@@ -155,7 +159,7 @@ def contact_create(*, viewer: Viewer, actor: User, account: Account, data: dict[
     require_editor(viewer, account)
     contact = Contact(account=account)
     _assign(contact, data)
-    _check_reports_to(contact)
+    _check_reports_to(viewer, contact)
     _check_status(contact, None)
     validate(contact)
     contact._history_user = actor  # type: ignore[attr-defined]
@@ -176,7 +180,7 @@ def contact_update(
     check_version(current, version)
     before = {name: getattr(current, name) for name in CONTACT_FIELDS}
     _assign(current, data)
-    _check_reports_to(current)
+    _check_reports_to(viewer, current)
     _check_status(current, before["status"])
     save_versioned(current, actor=actor)
     changed = sorted(name for name in CONTACT_FIELDS if getattr(current, name) != before[name])

@@ -31,6 +31,7 @@ from irontriangle.common.importing import (
     ImportRow,
     TextParser,
     parser_for_field,
+    referenced_first,
     register_kind,
 )
 from irontriangle.common.restricted import hidden_fields, redact
@@ -204,29 +205,18 @@ class AccountsKind(ImportKind):
 
     def _parents_first(self, rows: list[ImportRow], context: ImportContext) -> list[ImportRow]:
         """The rows in file order, except that a parent in the file comes before its children."""
-        parent_of: dict[int, int] = context.state["parent_rows"]
         by_number = {row.number: row for row in rows}
-        placed: set[int] = set()
-        ordered: list[ImportRow] = []
-        for row in rows:
-            chain: list[int] = []
-            current: int | None = row.number
-            while current is not None and current not in placed and current not in chain:
-                chain.append(current)
-                current = parent_of.get(current)
-            if current is not None and current in chain:
-                cycle = chain[chain.index(current) :]
-                for number in cycle:
-                    by_number[number].error(
-                        "parent",
-                        "cycle",
-                        _("The parents form a cycle (rows %(rows)s): an account cannot sit below itself.")
-                        % {"rows": ", ".join(str(n) for n in sorted(cycle))},
-                    )
-            for number in reversed(chain):
-                placed.add(number)
-                ordered.append(by_number[number])
-        return ordered
+
+        def cycle(numbers: list[int]) -> None:
+            for number in numbers:
+                by_number[number].error(
+                    "parent",
+                    "cycle",
+                    _("The parents form a cycle (rows %(rows)s): an account cannot sit below itself.")
+                    % {"rows": ", ".join(str(n) for n in numbers)},
+                )
+
+        return referenced_first(rows, context.state["parent_rows"], cycle)
 
     # --- writing one row ----------------------------------------------------------------------------
 

@@ -23,9 +23,9 @@ from irontriangle.accounts.forms import (
 )
 from irontriangle.accounts.models import Account
 from irontriangle.accounts.views_duplicates import duplicate_context
-from irontriangle.common.errors import Forbidden, InvalidInput, VersionConflict
+from irontriangle.common.errors import Forbidden, InvalidInput
 from irontriangle.web import lookups
-from irontriangle.web.guards import actor, add_domain_errors, htmx, viewer, web_view
+from irontriangle.web.guards import actor, add_domain_errors, htmx, submit, viewer, web_view
 
 PAGE_SIZE = 50
 CREATE_DEFAULTS = ("segment", "lifecycle_stage", "strategic_fit", "currency")
@@ -165,25 +165,21 @@ def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
     if request.method != "POST":
         return render(request, "accounts/form.html", {**context, "form": _account_form(request, account)})
     form = _account_form(request, account, request.POST)
-    conflict = None
-    if form.is_valid():
-        try:
-            services.account_update(
-                viewer=who,
-                actor=actor(request),
-                account=account,
-                data=form.service_data(only_changed=True),
-                version=form.cleaned_data.get("version"),
-            )
-        except VersionConflict as error:
-            conflict = error
-        except InvalidInput as error:
-            add_domain_errors(form, error)
-        else:
-            messages.success(request, _("Your changes were saved."))
-            return redirect("accounts:account-detail", account_id=account.pk)
-    context.update(form=form, conflict=conflict)
-    return render(request, "accounts/form.html", context, status=409 if conflict else 200)
+    result = submit(
+        form,
+        lambda: services.account_update(
+            viewer=who,
+            actor=actor(request),
+            account=account,
+            data=form.service_data(only_changed=True),
+            version=form.cleaned_data.get("version"),
+        ),
+    )
+    if result.saved:
+        messages.success(request, _("Your changes were saved."))
+        return redirect("accounts:account-detail", account_id=account.pk)
+    context.update(form=form, conflict=result.conflict)
+    return render(request, "accounts/form.html", context, status=result.status)
 
 
 @require_POST

@@ -12,7 +12,7 @@ those modules on first use, so adding a kind takes no change here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -598,3 +598,26 @@ def run_export(
             yield [column.parser.format(values.get(column.name), localised=localised) for column in columns]
 
     return export_headers(kind, localised=localised), rows()
+
+
+def referenced_first(
+    rows: list[ImportRow], refers_to: dict[int, int], on_cycle: Callable[[list[int]], None]
+) -> list[ImportRow]:
+    """The rows in file order, except that a row another row refers to (a parent account, a manager) comes
+    before it, so it exists when the other is written. `refers_to` maps row numbers to row numbers;
+    `on_cycle` receives the numbers of each circle of references, which no order can satisfy."""
+    by_number = {row.number: row for row in rows}
+    placed: set[int] = set()
+    ordered: list[ImportRow] = []
+    for row in rows:
+        chain: list[int] = []
+        current: int | None = row.number
+        while current is not None and current not in placed and current not in chain:
+            chain.append(current)
+            current = refers_to.get(current)
+        if current is not None and current in chain:
+            on_cycle(sorted(chain[chain.index(current) :]))
+        for number in reversed(chain):
+            placed.add(number)
+            ordered.append(by_number[number])
+    return ordered

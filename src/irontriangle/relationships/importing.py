@@ -38,6 +38,7 @@ from irontriangle.common.importing import (
     Parser,
     TextParser,
     parser_for_field,
+    referenced_first,
     register_kind,
 )
 from irontriangle.relationships import services
@@ -372,29 +373,18 @@ class ContactsKind(ImportKind):
 
     def _managers_first(self, rows: list[ImportRow], context: ImportContext) -> list[ImportRow]:
         """The rows in file order, except that a manager in the file comes before the people reporting to them."""
-        manager_of: dict[int, int] = context.state["manager_rows"]
         by_number = {row.number: row for row in rows}
-        placed: set[int] = set()
-        ordered: list[ImportRow] = []
-        for row in rows:
-            chain: list[int] = []
-            current: int | None = row.number
-            while current is not None and current not in placed and current not in chain:
-                chain.append(current)
-                current = manager_of.get(current)
-            if current is not None and current in chain:
-                cycle = chain[chain.index(current) :]
-                for number in cycle:
-                    by_number[number].error(
-                        "reports_to",
-                        "cycle",
-                        _("The reporting lines form a circle (rows %(rows)s).")
-                        % {"rows": ", ".join(str(n) for n in sorted(cycle))},
-                    )
-            for number in reversed(chain):
-                placed.add(number)
-                ordered.append(by_number[number])
-        return ordered
+
+        def circle(numbers: list[int]) -> None:
+            for number in numbers:
+                by_number[number].error(
+                    "reports_to",
+                    "cycle",
+                    _("The reporting lines form a circle (rows %(rows)s).")
+                    % {"rows": ", ".join(str(n) for n in numbers)},
+                )
+
+        return referenced_first(rows, context.state["manager_rows"], circle)
 
     # --- writing one row ----------------------------------------------------------------------------
 

@@ -1,8 +1,10 @@
-"""Web pages of contacts: list, form, detail with owners, plans and history (mounted at /contacts/)."""
+"""Web pages of contacts: list, import and export, form, detail with owners, plans and history (mounted at
+/contacts/)."""
 
 from django.urls import path
 
 from irontriangle.relationships import views_contacts as views
+from irontriangle.relationships import views_transfer
 
 app_name = "contacts"
 
@@ -10,6 +12,10 @@ urlpatterns = [
     path("", views.contact_list, name="contact-list"),
     path("new/", views.contact_create, name="contact-create"),
     path("options/", views.contact_options, name="contact-options"),
+    path("import/", views_transfer.contact_import, name="contact-import"),
+    path("import/apply/", views_transfer.contact_import_apply, name="contact-import-apply"),
+    path("export.csv", views_transfer.contact_export, {"fmt": "csv"}, name="contact-export-csv"),
+    path("export.xlsx", views_transfer.contact_export, {"fmt": "xlsx"}, name="contact-export-xlsx"),
     path("<int:contact_id>/", views.contact_detail, name="contact-detail"),
     path("<int:contact_id>/edit/", views.contact_edit, name="contact-edit"),
     path("<int:contact_id>/delete/", views.contact_delete, name="contact-delete"),

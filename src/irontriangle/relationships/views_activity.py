@@ -3,7 +3,8 @@ and the small htmx pieces the forms use (contacts of an account, people found by
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from irontriangle.accounts.forms import PickerSelect
 from irontriangle.accounts.selectors import accounts_visible, can_edit_account
 from irontriangle.common.access import Viewer
-from irontriangle.common.errors import Forbidden, InvalidInput, VersionConflict
+from irontriangle.common.errors import Forbidden, InvalidInput
 from irontriangle.org.models import User
 from irontriangle.org.selectors import users_visible
 from irontriangle.relationships import selectors, services
@@ -31,7 +32,9 @@ from irontriangle.relationships.models import Contact, Interaction
 from irontriangle.relationships.risks import actionable_accounts
 from irontriangle.relationships.search import search_terms
 from irontriangle.web import lookups
-from irontriangle.web.guards import actor, add_domain_errors, htmx, viewer, web_view
+from irontriangle.web.guards import actor, htmx, submit, viewer, web_view
+
+T = TypeVar("T")
 
 PAGE_SIZE = 30
 # Up to this many accounts are offered as a plain list; beyond it the list gets a search box.
@@ -135,6 +138,14 @@ def safe_next(request: HttpRequest, target: str | None) -> str | None:
     if not target or not target.startswith("/"):
         return None
     return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else None
+
+
+def on_account_field(save: Callable[[], T]) -> T:
+    """Refusal to log on the chosen account, shown on the account field rather than as a 403 page."""
+    try:
+        return save()
+    except Forbidden:
+        raise InvalidInput.single("account_id", "forbidden", _("You cannot log activities on this account.")) from None
 
 
 @web_view
@@ -328,20 +339,18 @@ def interaction_create(request: HttpRequest) -> HttpResponse:
         form, context = _interaction_form(request, None, None, initial)
         return render(request, "relationships/activity/interaction_form.html", context)
     form, context = _interaction_form(request, None, request.POST, {})
-    if form.is_valid():
-        try:
-            interaction = services.interaction_create(viewer=who, actor=me, data=form.service_data())
-        except InvalidInput as error:
-            add_domain_errors(form, error)
-        except Forbidden:
-            form.add_error("account_id", _("You cannot log activities on this account."))
-        else:
-            messages.success(
-                request,
-                _("%(kind)s with %(account)s was logged.")
-                % {"kind": interaction.get_kind_display(), "account": interaction.account.name},
-            )
-            return _after_save(request, form, interaction)
+    result = submit(
+        form,
+        lambda: on_account_field(lambda: services.interaction_create(viewer=who, actor=me, data=form.service_data())),
+    )
+    if result.saved:
+        interaction = result.value
+        messages.success(
+            request,
+            _("%(kind)s with %(account)s was logged.")
+            % {"kind": interaction.get_kind_display(), "account": interaction.account.name},
+        )
+        return _after_save(request, form, interaction)
     return render(request, "relationships/activity/interaction_form.html", context)
 
 
@@ -367,25 +376,22 @@ def interaction_edit(request: HttpRequest, interaction_id: int) -> HttpResponse:
         return render(request, "relationships/activity/interaction_form.html", {**context, "interaction": interaction})
     form, context = _interaction_form(request, interaction, request.POST, initial)
     context["interaction"] = interaction
-    conflict = None
-    if form.is_valid():
-        try:
-            services.interaction_update(
+
+    def save() -> object:
+        return on_account_field(
+            lambda: services.interaction_update(
                 viewer=who,
                 actor=actor(request),
                 interaction=interaction,
                 data=form.service_data(),
                 version=form.cleaned_data.get("version"),
             )
-        except VersionConflict as error:
-            conflict = error
-        except InvalidInput as error:
-            add_domain_errors(form, error)
-        except Forbidden:
-            form.add_error("account_id", _("You cannot log activities on this account."))
-        else:
-            messages.success(request, _("Your changes were saved."))
-            target = safe_next(request, form.cleaned_data.get("next"))
-            return redirect(target or reverse("relationships:interaction-detail", args=[interaction.pk]))
-    context["conflict"] = conflict
-    return render(request, "relationships/activity/interaction_form.html", context, status=409 if conflict else 200)
+        )
+
+    result = submit(form, save)
+    if result.saved:
+        messages.success(request, _("Your changes were saved."))
+        target = safe_next(request, form.cleaned_data.get("next"))
+        return redirect(target or reverse("relationships:interaction-detail", args=[interaction.pk]))
+    context["conflict"] = result.conflict
+    return render(request, "relationships/activity/interaction_form.html", context, status=result.status)

@@ -35,7 +35,7 @@ from irontriangle.relationships.forms import (
 from irontriangle.relationships.models import Contact, PlanStatus
 from irontriangle.relationships.sections import relationships_section
 from irontriangle.web import lookups
-from irontriangle.web.guards import actor, add_domain_errors, htmx, viewer, web_view
+from irontriangle.web.guards import actor, add_domain_errors, htmx, submit, viewer, web_view
 from irontriangle.web.history import readable_history
 
 PAGE_SIZE = 50
@@ -173,25 +173,21 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
     if request.method != "POST":
         return render(request, "relationships/contacts/form.html", {**context, "form": _contact_form(request, contact)})
     form = _contact_form(request, contact, request.POST)
-    conflict = None
-    if form.is_valid():
-        try:
-            services.contact_update(
-                viewer=who,
-                actor=actor(request),
-                contact=contact,
-                data=form.service_data(only_changed=True),
-                version=form.cleaned_data.get("version"),
-            )
-        except VersionConflict as error:
-            conflict = error
-        except InvalidInput as error:
-            add_domain_errors(form, error)
-        else:
-            messages.success(request, _("Your changes were saved."))
-            return redirect("contacts:contact-detail", contact_id=contact.pk)
-    context.update(form=form, conflict=conflict)
-    return render(request, "relationships/contacts/form.html", context, status=409 if conflict else 200)
+    result = submit(
+        form,
+        lambda: services.contact_update(
+            viewer=who,
+            actor=actor(request),
+            contact=contact,
+            data=form.service_data(only_changed=True),
+            version=form.cleaned_data.get("version"),
+        ),
+    )
+    if result.saved:
+        messages.success(request, _("Your changes were saved."))
+        return redirect("contacts:contact-detail", contact_id=contact.pk)
+    context.update(form=form, conflict=result.conflict)
+    return render(request, "relationships/contacts/form.html", context, status=result.status)
 
 
 @web_view

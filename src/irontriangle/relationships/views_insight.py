@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from irontriangle.accounts import selectors as account_selectors
-from irontriangle.common.errors import Forbidden, InvalidInput, VersionConflict
+from irontriangle.common.errors import Forbidden
 from irontriangle.relationships import selectors, services
 from irontriangle.relationships.cadence import visit_cadence, week_start
 from irontriangle.relationships.evaluation import account_evaluation
@@ -26,7 +26,7 @@ from irontriangle.relationships.forms_activity import (
 )
 from irontriangle.relationships.risks import risks_for_viewer
 from irontriangle.web import lookups
-from irontriangle.web.guards import actor, add_domain_errors, viewer, web_view
+from irontriangle.web.guards import actor, submit, viewer, web_view
 
 # --- visit cadence ----------------------------------------------------------------------------------
 
@@ -131,24 +131,22 @@ def evaluation(request: HttpRequest, account_id: int) -> HttpResponse:
     if request.method == "POST":
         if not can_edit:
             raise Forbidden()
-        form = EvaluationForm(request.POST)
-        if form.is_valid():
-            try:
-                services.evaluation_save(
-                    viewer=who,
-                    actor=actor(request),
-                    account=account,
-                    year=year,
-                    data=form.service_data(),
-                    version=form.cleaned_data.get("version"),
-                )
-            except VersionConflict as error:
-                conflict = error
-            except InvalidInput as error:
-                add_domain_errors(form, error)
-            else:
-                messages.success(request, _("The evaluation for %(year)s was saved.") % {"year": year})
-                return redirect(reverse("relationships:evaluation", args=[account.pk]) + f"?year={year}")
+        posted = form = EvaluationForm(request.POST)
+        outcome = submit(
+            form,
+            lambda: services.evaluation_save(
+                viewer=who,
+                actor=actor(request),
+                account=account,
+                year=year,
+                data=posted.service_data(),
+                version=posted.cleaned_data.get("version"),
+            ),
+        )
+        if outcome.saved:
+            messages.success(request, _("The evaluation for %(year)s was saved.") % {"year": year})
+            return redirect(reverse("relationships:evaluation", args=[account.pk]) + f"?year={year}")
+        conflict = outcome.conflict
     result = account_evaluation(account, year)
     if form is None or conflict is not None:
         initial: dict[str, Any] = {item.key: item.done for item in result.items}

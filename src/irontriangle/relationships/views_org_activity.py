@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from irontriangle.accounts.forms import PickerSelect
 from irontriangle.accounts.selectors import accounts_visible, can_edit_account
-from irontriangle.common.errors import Forbidden, InvalidInput, VersionConflict
+from irontriangle.common.errors import Forbidden, InvalidInput
 from irontriangle.org.models import User
 from irontriangle.relationships import selectors, services
 from irontriangle.relationships.cadence import cadence_targets, org_cadences
@@ -28,11 +28,12 @@ from irontriangle.relationships.views_activity import (
     chosen_people,
     editable_account_choices,
     ids_of,
+    on_account_field,
     to_id,
     wire_account_field,
 )
 from irontriangle.web import lookups
-from irontriangle.web.guards import actor, add_domain_errors, viewer, web_view
+from irontriangle.web.guards import actor, submit, viewer, web_view
 
 PAGE_SIZE = 30
 # The cadence table covers at most this many S / A accounts (the risk radar and alerts cover the rest).
@@ -159,20 +160,20 @@ def org_activity_create(request: HttpRequest) -> HttpResponse:
         _form, context = _org_form(request, None, None, initial)
         return render(request, TEMPLATE, context)
     form, context = _org_form(request, None, request.POST, {})
-    if form.is_valid():
-        try:
-            activity = services.org_activity_create(viewer=who, actor=actor(request), data=form.service_data())
-        except InvalidInput as error:
-            add_domain_errors(form, error)
-        except Forbidden:
-            form.add_error("account_id", _("You cannot log activities on this account."))
-        else:
-            messages.success(
-                request,
-                _("%(kind)s with %(account)s was recorded.")
-                % {"kind": activity.get_kind_display(), "account": activity.account.name},
-            )
-            return redirect(reverse("relationships:org-activity-list") + f"?account={activity.account_id}")
+    result = submit(
+        form,
+        lambda: on_account_field(
+            lambda: services.org_activity_create(viewer=who, actor=actor(request), data=form.service_data())
+        ),
+    )
+    if result.saved:
+        activity = result.value
+        messages.success(
+            request,
+            _("%(kind)s with %(account)s was recorded.")
+            % {"kind": activity.get_kind_display(), "account": activity.account.name},
+        )
+        return redirect(reverse("relationships:org-activity-list") + f"?account={activity.account_id}")
     return render(request, TEMPLATE, context)
 
 
@@ -199,23 +200,21 @@ def org_activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
         _form, context = _org_form(request, activity, None, initial)
         return render(request, TEMPLATE, context)
     form, context = _org_form(request, activity, request.POST, initial)
-    conflict = None
-    if form.is_valid():
-        data = form.service_data()
-        data.pop("account_id", None)
-        try:
-            services.org_activity_update(
-                viewer=who, actor=actor(request), activity=activity, data=data, version=form.cleaned_data["version"]
-            )
-        except VersionConflict as error:
-            conflict = error
-        except InvalidInput as error:
-            add_domain_errors(form, error)
-        else:
-            messages.success(request, _("Your changes were saved."))
-            return redirect(reverse("relationships:org-activity-list") + f"?account={activity.account_id}")
-    context["conflict"] = conflict
-    return render(request, TEMPLATE, context, status=409 if conflict else 200)
+    result = submit(
+        form,
+        lambda: services.org_activity_update(
+            viewer=who,
+            actor=actor(request),
+            activity=activity,
+            data={key: value for key, value in form.service_data().items() if key != "account_id"},
+            version=form.cleaned_data["version"],
+        ),
+    )
+    if result.saved:
+        messages.success(request, _("Your changes were saved."))
+        return redirect(reverse("relationships:org-activity-list") + f"?account={activity.account_id}")
+    context["conflict"] = result.conflict
+    return render(request, TEMPLATE, context, status=result.status)
 
 
 @require_POST

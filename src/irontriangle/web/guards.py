@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, cast
 
@@ -11,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from irontriangle.common.access import Viewer, viewer_of
-from irontriangle.common.errors import Forbidden, InvalidInput, NotFound
+from irontriangle.common.errors import Forbidden, InvalidInput, NotFound, VersionConflict
 from irontriangle.org.models import User
 
 View = Callable[..., HttpResponse]
@@ -52,3 +53,32 @@ def add_domain_errors(form: Any, error: InvalidInput) -> None:
         form.add_error(item.field if item.field in form.fields else None, str(item.message))
     if not error.errors:
         form.add_error(None, error.detail)
+
+
+@dataclass
+class Submitted:
+    """What became of a form sent to a versioned service: saved, refused on its fields, or overtaken."""
+
+    saved: bool
+    conflict: VersionConflict | None = None
+    value: Any = None  # what the service returned, when it saved
+
+    @property
+    def status(self) -> int:
+        # 409 tells scripts and tests what the page says: someone else saved first.
+        return 409 if self.conflict else 200
+
+
+def submit(form: Any, save: Callable[[], object]) -> Submitted:
+    """Validate the form and call the service: its field errors land on the form, a version conflict is
+    returned for the page to explain."""
+    if not form.is_valid():
+        return Submitted(saved=False)
+    try:
+        value = save()
+    except VersionConflict as conflict:
+        return Submitted(saved=False, conflict=conflict)
+    except InvalidInput as error:
+        add_domain_errors(form, error)
+        return Submitted(saved=False)
+    return Submitted(saved=True, value=value)

@@ -77,7 +77,7 @@ def test_gbk_csv_with_chinese_headers_and_labels(org, account):
     kind = get_kind("contacts")
     labels = {column.name: column.label for column in kind.columns()}
     header = [chinese(labels[name]) for name in HEADER]
-    assert header[:3] == ["外部编号", "客户", "名称"]
+    assert header[:3] == ["外部编号", "客户", "姓名"]
     rows = body()
     # Enum values as the Chinese interface shows them (the label in the active language).
     rows[0][6] = chinese(Stance.NEUTRAL.label)

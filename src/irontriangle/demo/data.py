@@ -864,6 +864,22 @@ VISIT_NOTES = (
     "交付回访:上线后使用情况良好,客户希望增加移动端报表。\nDelivery follow-up: good adoption, mobile reports wanted.",
     "年度合作回顾:梳理今年完成的项目和明年的重点工作。\nYearly review: this year's projects, next year's priorities.",
     "陪同客户参观展会,交流行业解决方案。\nExhibition with the customer, industry solutions discussed.",
+    "与信息中心讨论系统对接方案:单点登录和主数据同步,下周给出接口清单。\n"
+    "Integration with the IT centre: single sign-on and master data sync; interface list due next week.",
+    "拜访财务部:了解付款审批流程,第三季度付款需在 9 月 20 日前提交发票。\n"
+    "Finance visit: the payment approval flow; Q3 invoices must be in by 20 September.",
+    "业务部门访谈:销售团队反映商机跟进靠表格,领导看不到全局,痛点明确。\n"
+    "Interviews in the business: opportunities tracked in spreadsheets, no overview for managers.",
+    "客户提出价格顾虑,竞争对手报价低 15%;约定下次带方案经理讲价值和总拥有成本。\n"
+    "Price concern: a competitor is 15% lower; next time the solution manager presents value and TCO.",
+    "工作午餐:了解客户新任处长的工作重点,他关注合规和数据安全。\n"
+    "Working lunch: the new division head cares most about compliance and data security.",
+    "培训回访:二期培训覆盖 120 名一线人员,满意度 4.6 分,提出两项改进。\n"
+    "Training follow-up: 120 front-line staff trained, satisfaction 4.6, two improvements asked.",
+    "商务沟通:确认付款节点按 30/60/10 拆分,验收标准写入合同附件。\n"
+    "Commercial talk: payment in 30/60/10, acceptance criteria go into a contract annex.",
+    "现场巡检:系统运行稳定,客户希望明年扩展到省公司,预计新增 800 个账号。\n"
+    "Site check: stable operation; the customer wants to extend to the provinces next year, about 800 more users.",
 )
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Field
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from irontriangle.accounts.forms import BLANK, PickerSelect
 from irontriangle.relationships.models import (
@@ -296,7 +297,7 @@ class PlanCloseForm(forms.Form):
 
 
 class ActionForm(StyledForm):
-    title = forms.CharField(label=_("Action"), max_length=300)
+    title = forms.CharField(label=pgettext_lazy("plan action", "Action"), max_length=300)
     owner_id = forms.IntegerField(label=_("Owner"), required=False, min_value=1, widget=PickerSelect("user-options"))
     due_on = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 

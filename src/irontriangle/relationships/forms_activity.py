@@ -9,6 +9,7 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from irontriangle.relationships.models import EVALUATION_ITEMS, InteractionKind, OrgActivityKind
 from irontriangle.web.forms import StyledForm
@@ -246,7 +247,7 @@ class CadenceForm(StyledForm):
     week = forms.DateField(
         required=False, label=_("Week of"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    unit = forms.ChoiceField(required=False, label=_("Unit"))
+    unit = forms.ChoiceField(required=False, label=pgettext_lazy("org unit", "Unit"))
 
     def __init__(self, *args: Any, unit_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from irontriangle.common.enums import register_enum
@@ -28,7 +29,7 @@ class BuyingRole(models.TextChoices):
 
 class Stance(models.TextChoices):
     SUPPORTER = "supporter", _("Supporter")
-    NEUTRAL = "neutral", _("Neutral")
+    NEUTRAL = "neutral", pgettext_lazy("stance", "Neutral")
     OPPONENT = "opponent", _("Opponent")
 
 
@@ -43,7 +44,7 @@ STANCE_ORDER: dict[str, int] = {Stance.OPPONENT: 0, Stance.NEUTRAL: 1, Stance.SU
 
 
 class ContactStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("contact status", "Active")
     MOVED = "moved", _("Moved")
     PROMOTED = "promoted", _("Promoted")
     LEFT = "left", _("Left")
@@ -55,8 +56,8 @@ class Contact(BusinessModel):
     account = models.ForeignKey(
         "accounts.Account", verbose_name=_("account"), on_delete=models.PROTECT, related_name="contacts"
     )
-    name = models.CharField(_("name"), max_length=100)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
+    title = models.CharField(pgettext_lazy("job", "title"), max_length=100, blank=True)
     department = models.CharField(_("department"), max_length=100, blank=True)
     reports_to = models.ForeignKey(
         "self", verbose_name=_("reports to"), null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
@@ -134,7 +135,7 @@ class ContactOwner(models.Model):
 
 
 class PlanStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("plan status", "Active")
     ACHIEVED = "achieved", _("Achieved")
     DROPPED = "dropped", _("Dropped")
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from irontriangle.accounts.models import Account
 from irontriangle.relationships import risks, selectors
@@ -61,7 +62,7 @@ def power_map_chart(account: Account, chart: selectors.PowerMap) -> dict[str, An
         "account": account.name,
         "nodes": nodes,
         "labels": {
-            "title": _("Title"),
+            "title": pgettext("job", "Title"),
             "department": _("Department"),
             "roles": _("Buying roles"),
             "stance": _("Stance"),

@@ -7,10 +7,11 @@
   var ROOT = "#12355b";
   var SLOT_WIDTH = 186;
   var LEVEL_HEIGHT = 100;
+  var MIN_SCALE = 0.72;
 
-  function boxSize(node) {
+  function boxSize(node, scale) {
     // Influence 1–5: a bigger box for a bigger say.
-    return [128 + node.influence * 8, 60 + node.influence * 2];
+    return [(128 + node.influence * 8) * scale, 60 + node.influence * 2];
   }
 
   function dots(influence) {
@@ -40,8 +41,8 @@
     return "";
   }
 
-  function label(node) {
-    var width = boxSize(node)[0] - 14;
+  function label(node, scale) {
+    var width = boxSize(node, scale)[0] - 14;
     var lines = ["{name|" + fitText((node.key ? "★ " : "") + node.name, width, "bold 12.5px sans-serif") + "}"];
     if (node.title) lines.push("{title|" + fitText(node.title, width, "10.5px sans-serif") + "}");
     var roles = rolesText(node.roles, width);
@@ -50,10 +51,10 @@
     return lines.join("\n");
   }
 
-  function treeOf(data) {
+  function treeOf(data, scale) {
     var byId = {};
     data.nodes.forEach(function (node) {
-      var size = boxSize(node);
+      var size = boxSize(node, scale);
       var fill = node.inactive ? "#f4f5f7" : STANCE[node.stance] || STANCE.neutral;
       var ink = node.inactive ? "#7d8896" : "#ffffff";
       byId[node.id] = {
@@ -74,7 +75,7 @@
         label: {
           show: true,
           position: "inside",
-          formatter: label(node),
+          formatter: label(node, scale),
           width: size[0] - 12,
           overflow: "truncate",
           lineHeight: 14,
@@ -106,8 +107,11 @@
     };
   }
 
-  // A tidy org chart: each person without reports takes the next slot, a manager sits centred over the
-  // people who report to them. Wide teams get room instead of overlapping boxes.
+  // A tidy org chart: a manager sits centred over the people who report to them. People who report to
+  // one manager and have no reports of their own are stacked in columns of up to STACK rows under them,
+  // as org charts do, so a wide team stays narrow.
+  var STACK = 3;
+
   function layout(tree) {
     var next = 0;
     var depth = 0;
@@ -116,6 +120,22 @@
       depth = Math.max(depth, level);
       if (!item.children.length) {
         item.slot = next++;
+        return;
+      }
+      var leaves = item.children.every(function (child) { return !child.children.length; });
+      // Under the account itself only a crowd is stacked: a few people without a manager stay side by side.
+      if (leaves && (item.level > 0 || item.children.length > STACK)) {
+        var columns = Math.ceil(item.children.length / STACK);
+        var rows = Math.ceil(item.children.length / columns);
+        var first = next;
+        next += columns;
+        item.children.forEach(function (child, index) {
+          child.slot = first + Math.floor(index / rows);
+          child.level = level + 1 + (index % rows);
+          child.stacked = true;
+          depth = Math.max(depth, child.level);
+        });
+        item.slot = first + (columns - 1) / 2;
         return;
       }
       item.children.forEach(function (child) { place(child, level + 1); });
@@ -130,8 +150,15 @@
     (function walk(item) {
       items.push(item);
       item.children.forEach(function (child) {
-        var middle = (item.level + child.level) / 2 + 0.08;
-        lines.push({ coords: [[item.slot, item.level], [item.slot, middle], [child.slot, middle], [child.slot, child.level]] });
+        if (child.stacked) {
+          // A spine down the left of the column, a short branch to each box.
+          var bus = item.level + 0.5;
+          var spine = child.slot - 0.5;
+          lines.push({ coords: [[item.slot, item.level], [item.slot, bus], [spine, bus], [spine, child.level], [child.slot, child.level]] });
+        } else {
+          var middle = (item.level + child.level) / 2 + 0.08;
+          lines.push({ coords: [[item.slot, item.level], [item.slot, middle], [child.slot, middle], [child.slot, child.level]] });
+        }
         walk(child);
       });
     })(tree);
@@ -164,14 +191,17 @@
     if (!source) return;
     var data = JSON.parse(source.textContent);
     if (!data.nodes.length) return;
-    var tree = treeOf(data);
-    var size = layout(tree);
-    var parts = flatten(tree);
     var scroller = el.parentElement;
+    var size = layout(treeOf(data, 1));
+    // Boxes narrow down (to MIN_SCALE) before the map has to scroll sideways.
+    var scale = Math.min(1, Math.max(MIN_SCALE, (scroller.clientWidth || 600) / (size.slots * SLOT_WIDTH)));
+    var tree = treeOf(data, scale);
+    layout(tree);
+    var parts = flatten(tree);
 
     function fit() {
       var available = scroller.clientWidth || 600;
-      el.style.width = Math.max(available, size.slots * SLOT_WIDTH) + "px";
+      el.style.width = Math.max(available, size.slots * SLOT_WIDTH * scale) + "px";
       el.style.height = (size.depth + 1) * LEVEL_HEIGHT + "px";
     }
     fit();
@@ -182,7 +212,7 @@
     chart.setOption({
       animation: false,
       grid: { left: 0, right: 0, top: 0, bottom: 0 },
-      xAxis: axis(-0.5, size.slots - 0.5, false),
+      xAxis: axis(-0.6, size.slots - 0.4, false),
       yAxis: axis(-0.5, size.depth + 0.5, true),
       tooltip: { trigger: "item", confine: true, formatter: tooltip(data), extraCssText: "max-width: 22rem; white-space: normal;" },
       series: [

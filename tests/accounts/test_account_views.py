@@ -327,3 +327,13 @@ def test_team_member_of_the_owner_unit_cannot_claim_for_it(client, org):
     response = client.post(f"/accounts/claim/{account.pk}/", {"unit_code": "ka-sh", "reason": "x"}, headers=HX)
     assert "This unit already owns the account." in response.content.decode()
     assert not OwnershipRequest.objects.exists()
+
+
+def test_live_filters_carry_over_to_the_export_links(client, org, matrix):
+    """Filtering without reloading the page replaces the export links too: an export holds what is shown."""
+    client.force_login(org["ar"])
+    params = {"q": "", "segment": "", "matrix_class": "core", "sort": "name"}
+    body = client.get("/accounts/", params, headers=HX).content.decode()
+    assert 'id="account-export" hx-swap-oob="true"' in body
+    assert 'href="/accounts/export.csv?matrix_class=core"' in body
+    assert 'href="/accounts/export.xlsx?matrix_class=core"' in body

@@ -490,3 +490,20 @@ def test_the_tab_costs_the_same_however_many_contacts(client, org, account, peop
         add_owner(contact, org["sr"], primary=True)
         log_interaction(account, contact_ids=[contact.pk])
     assert count() == few
+
+
+def test_a_crowded_account_draws_its_most_important_people_first(client, org, account, people, monkeypatch):
+    """On an account with more contacts than the tab draws, key people and the most influential come first,
+    and the page says how many there are in all."""
+    from irontriangle.relationships import sections
+
+    monkeypatch.setattr(sections, "MAP_LIMIT", 2)
+    _login(client, org, "ar")
+    response = client.get(f"/contacts/account/{account.pk}/relationships/", headers=HX)
+    chart = response.context["chart"]
+    assert [node["name"] for node in chart["nodes"]] == [
+        "王总",
+        "陈主任",
+    ]  # the engineer is neither key nor influential
+    page = response.content.decode()
+    assert "The 2 most important of 3 contacts" in page

@@ -103,9 +103,14 @@ def grid_rows(cells: list[selectors.GridCell]) -> list[dict[str, Any]]:
     ]
 
 
+# The tab draws at most this many people (key people first); the contact list pages through the rest.
+MAP_LIMIT = 200
+
+
 def relationships_section(account: Account, *, can_edit: bool) -> dict[str, Any]:
-    chart = selectors.power_map(account)
+    chart = selectors.power_map(account, limit=MAP_LIMIT)
     contacts = chart.nodes
+    total = Contact.objects.filter(account=account).count() if len(contacts) >= MAP_LIMIT else len(contacts)
     today = timezone.localdate()
     cadences = org_cadences([account], today)
     core_uncovered, other_uncovered = uncovered_roles(contacts)
@@ -113,6 +118,8 @@ def relationships_section(account: Account, *, can_edit: bool) -> dict[str, Any]
     return {
         "account": account,
         "can_edit": can_edit,
+        "total": total,
+        "truncated": total > len(contacts),
         "contacts": [
             (contact, selectors.primary_owner(contact), contact.is_key and not selectors.has_backup(contact))
             for contact in contacts

@@ -121,9 +121,9 @@ def _owners_prefetch() -> Prefetch:
     return Prefetch("owners", queryset=ContactOwner.objects.select_related("user").order_by("-is_primary", "id"))
 
 
-def contacts_with_owners(queryset: QuerySet[Contact]) -> list[Contact]:
-    """Contacts with their owners and the last time someone met them, key people first."""
-    return list(
+def contacts_with_owners(queryset: QuerySet[Contact]) -> QuerySet[Contact]:
+    """Contacts with their owners and the last time someone met them, key people first, then by influence."""
+    return (
         queryset.select_related("reports_to")
         .prefetch_related(_owners_prefetch())
         .annotate(last_met_at=Max("interactions__occurred_at", filter=Q(interactions__deleted_at__isnull=True)))
@@ -131,8 +131,10 @@ def contacts_with_owners(queryset: QuerySet[Contact]) -> list[Contact]:
     )
 
 
-def account_contacts(account: Account) -> list[Contact]:
-    return contacts_with_owners(Contact.objects.filter(account=account))
+def account_contacts(account: Account, *, limit: int | None = None) -> list[Contact]:
+    """`limit` keeps a page fast on an account with thousands of contacts: key people come first."""
+    queryset = contacts_with_owners(Contact.objects.filter(account=account))
+    return list(queryset[:limit] if limit else queryset)
 
 
 def contact_owners(contact: Contact) -> list[ContactOwner]:
@@ -173,8 +175,8 @@ class PowerMap:
     edges: list[tuple[int, int]]
 
 
-def power_map(account: Account) -> PowerMap:
-    contacts = account_contacts(account)
+def power_map(account: Account, *, limit: int | None = None) -> PowerMap:
+    contacts = account_contacts(account, limit=limit)
     ids = {contact.pk for contact in contacts}
     edges = [(contact.reports_to_id, contact.pk) for contact in contacts if contact.reports_to_id in ids]
     return PowerMap(nodes=contacts, edges=edges)  # type: ignore[arg-type]

@@ -14,7 +14,6 @@ from irontriangle.accounts.models import Account, CustomerInfo
 from irontriangle.relationships.models import (
     EVALUATION_ITEMS,
     FACE_TO_FACE,
-    Contact,
     ContactStatus,
     Interaction,
     OrgActivity,
@@ -115,8 +114,3 @@ def account_evaluation(account: Account, year: int) -> Evaluation:
         "org_activities": sum(row["n"] for row in activities.values()),
     }
     return result
-
-
-def stance_counts(account: Account) -> dict[str, int]:
-    rows = Contact.objects.filter(account=account, status=ContactStatus.ACTIVE).values("stance").annotate(n=Count("pk"))
-    return {row["stance"]: row["n"] for row in rows}

@@ -175,7 +175,9 @@ def risks_for_viewer(viewer: Viewer, *, kind: str = "", today: date | None = Non
     if not accounts:
         return []
     stale_days = relationship_settings().key_contact_stale_days
-    cadences = org_cadences(accounts, today)
+    cadences_by_account: dict[int, list[Any]] = {}
+    for cadence in org_cadences(accounts, today):
+        cadences_by_account.setdefault(cadence.account.pk, []).append(cadence)
     contacts_by_account = _contacts_by_account(accounts)
     risks: list[Risk] = []
     for account in accounts:
@@ -183,7 +185,7 @@ def risks_for_viewer(viewer: Viewer, *, kind: str = "", today: date | None = Non
             account_risks(
                 account,
                 contacts_by_account.get(account.pk, []),
-                cadences=[cadence for cadence in cadences if cadence.account.pk == account.pk],
+                cadences=cadences_by_account.get(account.pk, []),
                 stale_days=stale_days,
                 today=today,
             )

@@ -110,7 +110,7 @@ MAP_LIMIT = 200
 def relationships_section(account: Account, *, can_edit: bool) -> dict[str, Any]:
     chart = selectors.power_map(account, limit=MAP_LIMIT)
     contacts = chart.nodes
-    total = Contact.objects.filter(account=account).count() if len(contacts) >= MAP_LIMIT else len(contacts)
+    total = selectors.account_contact_count(account) if len(contacts) >= MAP_LIMIT else len(contacts)
     today = timezone.localdate()
     cadences = org_cadences([account], today)
     core_uncovered, other_uncovered = uncovered_roles(contacts)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from django.db.models import Case, Max, Prefetch, Q, QuerySet, Value, When
@@ -29,7 +28,6 @@ from irontriangle.relationships.search import matching_interactions
 
 # Active plans first, then the closed ones (achieved or dropped) newest first.
 ACTIVE_FIRST = Case(When(status="active", then=Value(0)), default=Value(1)).asc()
-CONTACT_SORTS = {"name", "-name", "updated_at", "-updated_at", "influence", "-influence"}
 LEVELS = (Level.LOW, Level.MEDIUM, Level.HIGH)
 
 
@@ -87,7 +85,6 @@ def _with_owner_counts(queryset: QuerySet[Contact]) -> QuerySet[Contact]:
     from django.db.models import Count
 
     return queryset.annotate(
-        primary_count=Count("owners", filter=Q(owners__is_primary=True), distinct=True),
         backup_count=Count("owners", filter=Q(owners__is_primary=False), distinct=True),
     )
 
@@ -137,12 +134,13 @@ def account_contacts(account: Account, *, limit: int | None = None) -> list[Cont
     return list(queryset[:limit] if limit else queryset)
 
 
+def account_contact_count(account: Account) -> int:
+    """For an account the caller already sees."""
+    return Contact.objects.filter(account=account).count()
+
+
 def contact_owners(contact: Contact) -> list[ContactOwner]:
     return list(contact.owners.select_related("user").order_by("-is_primary", "id"))
-
-
-def contact_last_met(contact: Contact) -> datetime | None:
-    return contact.interactions.filter(deleted_at__isnull=True).aggregate(last=Max("occurred_at"))["last"]
 
 
 def has_backup(contact: Contact) -> bool:
@@ -281,17 +279,6 @@ def plan_get(contact: Contact, pk: Any) -> RelationshipPlan:
 
 def plan_action_get(plan: RelationshipPlan, pk: Any) -> PlanAction:
     return get_visible(PlanAction.objects.filter(plan=plan).select_related("plan", "plan__contact"), pk)
-
-
-def account_plans(account: Account) -> list[RelationshipPlan]:
-    return list(
-        RelationshipPlan.objects.filter(contact__account=account, contact__deleted_at__isnull=True)
-        .select_related("contact")
-        .prefetch_related(
-            Prefetch("actions", queryset=PlanAction.objects.select_related("owner").order_by("due_on", "id"))
-        )
-        .order_by(ACTIVE_FIRST, "due_on", "id")
-    )
 
 
 # --- interactions -----------------------------------------------------------------------------------

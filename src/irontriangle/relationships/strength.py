@@ -13,32 +13,20 @@ from __future__ import annotations
 from django.db.models import Count, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 
-from irontriangle.relationships.models import Contact, ContactStatus, Level, Stance
+from irontriangle.relationships.models import BuyingRole, Contact, ContactStatus, Level, Stance
+from irontriangle.relationships.selectors import role_q
 
-DECISION_MAKER = "decision_maker"
+DECISION_MAKER = BuyingRole.DECISION_MAKER
 
 
 def counted_q(prefix: str = "") -> Q:
-    roles = f"{prefix}buying_roles"
-    is_decision_maker = (
-        Q(**{roles: DECISION_MAKER})
-        | Q(**{f"{roles}__startswith": f"{DECISION_MAKER},"})
-        | Q(**{f"{roles}__contains": f",{DECISION_MAKER},"})
-        | Q(**{f"{roles}__endswith": f",{DECISION_MAKER}"})
+    return Q(**{f"{prefix}status": ContactStatus.ACTIVE}) & (
+        Q(**{f"{prefix}is_key": True}) | role_q(DECISION_MAKER, prefix)
     )
-    return Q(**{f"{prefix}status": ContactStatus.ACTIVE}) & (Q(**{f"{prefix}is_key": True}) | is_decision_maker)
 
 
 def strong_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}stance": Stance.SUPPORTER, f"{prefix}intimacy__in": (Level.MEDIUM, Level.HIGH)})
-
-
-def is_counted(contact: Contact) -> bool:
-    return contact.status == ContactStatus.ACTIVE and (contact.is_key or DECISION_MAKER in contact.roles)
-
-
-def is_strong(contact: Contact) -> bool:
-    return contact.stance == Stance.SUPPORTER and contact.intimacy in (Level.MEDIUM, Level.HIGH)
 
 
 def strength_counts(account_id: int) -> tuple[int, int]:

@@ -105,11 +105,11 @@ def _int(value: Any) -> int:
 # --- form -------------------------------------------------------------------------------------------
 
 
-def _managers(account_id: int | None, exclude: int | None = None) -> list[tuple[int, str]]:
-    """The contacts of one account a person may report to (the caller has checked the account is visible)."""
+def _managers(who: Viewer, account_id: int | None, exclude: int | None = None) -> list[tuple[int, str]]:
+    """The contacts of one account a person may report to, among those the viewer sees."""
     if not account_id:
         return []
-    people = Contact.objects.filter(account_id=account_id).order_by("name", "pk")
+    people = selectors.contacts_visible(who).filter(account_id=account_id).order_by("name", "pk")
     if exclude:
         people = people.exclude(pk=exclude)
     return [
@@ -127,7 +127,7 @@ def _contact_form(
             data,
             initial=contact_initial(contact),
             account_choice=(contact.account_id, contact.account.name),
-            manager_choices=_managers(contact.account_id, exclude=contact.pk),
+            manager_choices=_managers(who, contact.account_id, exclude=contact.pk),
             editing=True,
         )
     source = data if data is not None else request.GET
@@ -138,7 +138,7 @@ def _contact_form(
         data,
         initial={"account_id": choice[0] if choice else None},
         account_choice=choice,
-        manager_choices=_managers(choice[0] if choice else None),
+        manager_choices=_managers(who, choice[0] if choice else None),
         options_url=reverse("contacts:contact-options"),
     )
 
@@ -195,7 +195,7 @@ def contact_options(request: HttpRequest) -> HttpResponse:
     """`<option>`s of the reports-to select: the contacts of the chosen account."""
     who = viewer(request)
     choice = lookups.account_choice(who, _int(request.GET.get("account_id")))
-    choices = _managers(choice[0]) if choice else []
+    choices = _managers(who, choice[0]) if choice else []
     return render(request, "relationships/contacts/_manager_options.html", {"choices": choices})
 
 

@@ -129,7 +129,9 @@ def test_phone_renders_the_list(transactional_db, org, open_session):
     # No sideways scrolling on a phone: the table turns into cards.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     session.shot("list-phone-en")
-    page.click("text=移动端客户 1")
+    with page.expect_navigation():
+        page.click("text=移动端客户 1")
+    page.wait_for_load_state()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     session.shot("detail-phone-en")
     session.goto("/accounts/")

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "irontriangle.org",
     "irontriangle.accounts",
     "irontriangle.relationships",
+    "irontriangle.pipeline",
     "irontriangle.notifications",
     "irontriangle.web",
 ]

@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from irontriangle.common.errors import InvalidInput
@@ -28,7 +28,7 @@ class Page(Generic[P]):
     next_cursor: str | None
 
 
-def _encode(order: str, value: str, pk: int) -> str:
+def _encode(order: str, value: str | None, pk: int) -> str:
     raw = json.dumps([order, value, pk], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -38,15 +38,20 @@ def _decode(cursor: str, order: str, field: models.Field) -> tuple[Any, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         saved_order, value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if saved_order != order or not isinstance(pk, int) or not isinstance(value, str):
+        if saved_order != order or not isinstance(pk, int) or not isinstance(value, str | None):
             raise bad
-        return field.to_python(value), pk
+        if value is None and not field.null:
+            raise bad
+        return (None if value is None else field.to_python(value)), pk
     except (ValueError, TypeError, binascii.Error, ValidationError, UnicodeDecodeError):
         raise bad from None
 
 
 def keyset_page(queryset: models.QuerySet[T], *, order: str, cursor: str | None, limit: int) -> Page[T]:
-    """One page ordered by `order` (a non-null field, `-` for descending) with the primary key as tie-break."""
+    """One page ordered by `order` (`-` for descending) with the primary key as tie-break.
+
+    Rows whose value is empty (a nullable field) come last in either direction.
+    """
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput.single(
             "limit", "out_of_range", _("limit must be between 1 and %(max)s.") % {"max": MAX_LIMIT}
@@ -55,15 +60,26 @@ def keyset_page(queryset: models.QuerySet[T], *, order: str, cursor: str | None,
     name = order.lstrip("-")
     field = cast(models.Field, queryset.model._meta.get_field(name))
     sign = "-" if descending else ""
-    queryset = queryset.order_by(f"{sign}{name}", f"{sign}pk")
+    if field.null:
+        column = F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+        queryset = queryset.order_by(column, f"{sign}pk")
+    else:
+        queryset = queryset.order_by(f"{sign}{name}", f"{sign}pk")
     if cursor:
         value, pk = _decode(cursor, order, field)
         after = "lt" if descending else "gt"
-        queryset = queryset.filter(Q(**{f"{name}__{after}": value}) | Q(**{name: value, f"pk__{after}": pk}))
+        if value is None:
+            queryset = queryset.filter(Q(**{f"{name}__isnull": True, f"pk__{after}": pk}))
+        else:
+            later = Q(**{f"{name}__{after}": value}) | Q(**{name: value, f"pk__{after}": pk})
+            if field.null:
+                later |= Q(**{f"{name}__isnull": True})
+            queryset = queryset.filter(later)
     rows = list(queryset[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = _encode(order, field.value_to_string(last), last.pk)
+        raw = getattr(last, field.attname)
+        next_cursor = _encode(order, None if raw is None else field.value_to_string(last), last.pk)
     return Page(items=rows, next_cursor=next_cursor)

@@ -224,8 +224,15 @@ class Interaction(BusinessModel):
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("who went"), blank=True, related_name="interactions"
     )
-    # The opportunity it served; becomes a foreign key when opportunities exist (Step 4).
-    opportunity_id = models.PositiveBigIntegerField(_("opportunity"), null=True, blank=True)
+    # The deal it served: its contacts met tell whether the deal is single-threaded.
+    opportunity = models.ForeignKey(
+        "pipeline.Opportunity",
+        verbose_name=_("opportunity"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interactions",
+    )
     minutes = models.TextField(_("minutes"), blank=True)
     next_steps = models.TextField(_("next steps"), blank=True)
     logged_by = models.ForeignKey(

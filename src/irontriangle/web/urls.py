@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("irontriangle.accounts.urls")),
     path("contacts/", include("irontriangle.relationships.urls_contacts")),
     path("", include("irontriangle.relationships.urls_activity")),
+    path("", include("irontriangle.pipeline.urls")),
     path("notifications/", include("irontriangle.notifications.urls")),
     path("profile/", include("irontriangle.org.urls")),
 ]

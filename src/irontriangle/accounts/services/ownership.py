@@ -65,7 +65,14 @@ def _link(request: OwnershipRequest) -> str:
 
 @transaction.atomic
 def ownership_request_create(
-    *, viewer: Viewer, actor: User, account_id: Any, unit_code: str, reason: str, new_owner_id: int | None = None
+    *,
+    viewer: Viewer,
+    actor: User,
+    account_id: Any,
+    unit_code: str,
+    reason: str,
+    new_owner_id: int | None = None,
+    claim: bool = False,
 ) -> OwnershipRequest:
     """A claim (a unit asks for an account another unit owns) or a transfer (the owner side hands it over).
 
@@ -82,7 +89,8 @@ def ownership_request_create(
     if not reason:
         errors.append(FieldError("reason", "required", _("Say why the account should move.")))
     unit = OrgUnit.objects.filter(code=unit_code or "").first()
-    owner_side = can_edit_account(viewer, account)
+    # A lead or deal raised from another unit is a claim even when its author sits on the account team.
+    owner_side = not claim and can_edit_account(viewer, account)
     kind = OwnershipKind.TRANSFER if owner_side else OwnershipKind.CLAIM
     if unit is None:
         errors.append(FieldError("unit_code", "unknown_unit", _("Unknown org unit.")))

@@ -19,7 +19,7 @@ from irontriangle.org.models import User
 from irontriangle.relationships.models import Contact, Interaction, OrgActivity
 from irontriangle.relationships.search import search_text_of
 
-INTERACTION_FIELDS = ("kind", "occurred_at", "minutes", "next_steps")
+INTERACTION_FIELDS = ("kind", "occurred_at", "minutes", "next_steps", "opportunity_id")
 ORG_ACTIVITY_FIELDS = ("kind", "occurred_on", "title", "outcome", "key_projects", "exclusive", "valid_until")
 TEXT_FIELDS = {"minutes", "next_steps", "title", "outcome", "key_projects"}
 MAX_PEOPLE = 50
@@ -69,10 +69,30 @@ def _check_when(interaction: Interaction) -> None:
         )
 
 
-def _check_opportunity(data: dict[str, Any]) -> None:
-    # Opportunities arrive in Step 4; until then no id can name one.
-    if data.get("opportunity_id") is not None:
+def _check_opportunity(viewer: Viewer, account: Account, data: dict[str, Any]) -> None:
+    """The deal a visit served must be one the caller sees, on the same account."""
+    from irontriangle.pipeline.models import Opportunity
+    from irontriangle.pipeline.selectors import opportunity_scope
+
+    pk = data.get("opportunity_id")
+    if pk is None:
+        return
+    opportunity = Opportunity.objects.filter(opportunity_scope(viewer), pk=pk).first()
+    if opportunity is None:
         raise InvalidInput.single("opportunity_id", "unknown_opportunity", _("Unknown opportunity."))
+    if opportunity.account_id != account.pk:
+        raise InvalidInput.single("opportunity_id", "other_account", _("The opportunity belongs to another account."))
+
+
+def _refresh_deals(*opportunity_ids: int | None) -> None:
+    """Contacts met on a deal's visits decide its single-threaded checklist item and risk."""
+    from irontriangle.pipeline import checklist
+    from irontriangle.pipeline.models import Opportunity
+
+    for opportunity in Opportunity.objects.filter(pk__in=[pk for pk in opportunity_ids if pk]).select_related(
+        "stage", "process", "lead"
+    ):
+        checklist.refresh(opportunity)
 
 
 def _require_editor(viewer: Viewer, account: Account) -> None:
@@ -84,7 +104,7 @@ def _require_editor(viewer: Viewer, account: Account) -> None:
 def interaction_create(*, viewer: Viewer, actor: User, data: dict[str, Any]) -> Interaction:
     account = visible_account(viewer, data.get("account_id"))
     _require_editor(viewer, account)
-    _check_opportunity(data)
+    _check_opportunity(viewer, account, data)
     contacts, users = _people(account, data.get("contact_ids") or [], data.get("participant_ids") or [])
     # Whoever logs a visit without naming anyone went themselves.
     users = users or [actor]
@@ -99,6 +119,7 @@ def interaction_create(*, viewer: Viewer, actor: User, data: dict[str, Any]) -> 
     interaction.save()
     interaction.contacts.set(contacts or [])
     interaction.participants.set(users)
+    _refresh_deals(interaction.opportunity_id)
     event_emit(
         kind="interaction.logged",
         subject=interaction,
@@ -115,12 +136,15 @@ def interaction_update(
     _require_editor(viewer, interaction.account)
     current = lock_for_update(interaction)
     check_version(current, version)
-    _check_opportunity(data)
+    deal_before = current.opportunity_id
     if "account_id" in data and data["account_id"] != current.account_id:
         current.account = visible_account(viewer, data["account_id"])
         _require_editor(viewer, current.account)
         if "contact_ids" not in data:
             data["contact_ids"] = []
+        if "opportunity_id" not in data:
+            data["opportunity_id"] = None
+    _check_opportunity(viewer, current.account, data)
     contacts, users = _people(current.account, data.get("contact_ids"), data.get("participant_ids"))
     _assign(current, INTERACTION_FIELDS, data)
     _check_when(current)
@@ -130,6 +154,7 @@ def interaction_update(
     save_versioned(current, actor=actor)
     current.contacts.set(contacts)
     current.participants.set(users or [current.logged_by])
+    _refresh_deals(deal_before, current.opportunity_id)
     event_emit(
         kind="interaction.updated",
         subject=current,
@@ -143,6 +168,7 @@ def interaction_update(
 def interaction_delete(*, viewer: Viewer, actor: User, interaction: Interaction) -> None:
     _require_editor(viewer, interaction.account)
     record_soft_delete(interaction, actor=actor)
+    _refresh_deals(interaction.opportunity_id)
     event_emit(
         kind="interaction.deleted", subject=interaction, actor=actor, data={"account_id": interaction.account_id}
     )

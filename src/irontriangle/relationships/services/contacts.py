@@ -117,7 +117,11 @@ def _check_status(contact: Contact, previous_status: str | None) -> None:
 
 
 def refresh_account_strength(account: Account, actor: User) -> None:
-    """Contacts drive the account's relationship strength and with it the customer matrix."""
+    """Contacts drive the account's relationship strength and with it the customer matrix, and the
+    power-map and procurement items of its open deals' checklists."""
+    from irontriangle.pipeline import checklist
+
+    checklist.refresh_account(account.pk)
     current = lock_for_update(account)
     before = (current.relationship_score, current.matrix_class)
     profiling.refresh_derived(current)

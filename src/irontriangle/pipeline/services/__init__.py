@@ -1,0 +1,80 @@
+"""Writes of the pipeline: leads, opportunities, their teams, quotes, splits and reviews."""
+
+from irontriangle.pipeline.services.common import BantIncomplete, SplitTotal, StageGateUnmet
+from irontriangle.pipeline.services.deal import (
+    competitor_add,
+    competitor_remove,
+    competitor_update,
+    guide_add,
+    guide_remove,
+    opportunity_team_add,
+    opportunity_team_remove,
+    pain_link_add,
+    pain_link_remove,
+    splits_replace,
+)
+from irontriangle.pipeline.services.leads import (
+    can_edit_lead,
+    lead_convert,
+    lead_create,
+    lead_delete,
+    lead_follow_up_add,
+    lead_restore,
+    lead_update,
+)
+from irontriangle.pipeline.services.opportunities import (
+    checklist_tick,
+    opportunity_advance,
+    opportunity_create,
+    opportunity_delete,
+    opportunity_restore,
+    opportunity_update,
+)
+from irontriangle.pipeline.services.quotes import (
+    quote_approve,
+    quote_create,
+    quote_delete,
+    quote_reject,
+    quote_submit,
+    quote_update,
+)
+from irontriangle.pipeline.services.reviews import can_run_review, review_create, review_item_add, review_item_remove
+
+__all__ = [
+    "BantIncomplete",
+    "SplitTotal",
+    "StageGateUnmet",
+    "can_edit_lead",
+    "can_run_review",
+    "checklist_tick",
+    "competitor_add",
+    "competitor_remove",
+    "competitor_update",
+    "guide_add",
+    "guide_remove",
+    "lead_convert",
+    "lead_create",
+    "lead_delete",
+    "lead_follow_up_add",
+    "lead_restore",
+    "lead_update",
+    "opportunity_advance",
+    "opportunity_create",
+    "opportunity_delete",
+    "opportunity_restore",
+    "opportunity_team_add",
+    "opportunity_team_remove",
+    "opportunity_update",
+    "pain_link_add",
+    "pain_link_remove",
+    "quote_approve",
+    "quote_create",
+    "quote_delete",
+    "quote_reject",
+    "quote_submit",
+    "quote_update",
+    "review_create",
+    "review_item_add",
+    "review_item_remove",
+    "splits_replace",
+]

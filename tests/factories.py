@@ -105,3 +105,46 @@ def log_interaction(account: Account, *, by: User | None = None, **data: Any):
     actor = by or account.owner
     data["account_id"] = account.pk
     return interaction_create(viewer=viewer_of(actor), actor=actor, data=data)
+
+
+def make_opportunity(account: Account, *, by: User | None = None, **data: Any):
+    """A deal on an account, opened through the service by the account owner (or `by`)."""
+    from irontriangle.pipeline.services import opportunity_create
+
+    actor = by or account.owner
+    data.setdefault("name", f"商机 {next(_sequence)}")
+    return opportunity_create(viewer=viewer_of(actor), actor=actor, account=account, data=data)
+
+
+def make_lead(owner: User, *, account: Account | None = None, **data: Any):
+    """A lead through the service; `bant="confirmed"` sets all four letters at once."""
+    from irontriangle.pipeline.services import lead_create
+
+    state = data.pop("bant", None)
+    if isinstance(state, str):
+        data["bant"] = dict.fromkeys(("budget", "authority", "need", "timeline"), state)
+    elif state:
+        data["bant"] = state
+    data.setdefault("name", f"线索 {next(_sequence)}")
+    data.setdefault("source", "referral")
+    data.setdefault("scenario", "continuous")
+    if account is not None:
+        data["account_id"] = account.pk
+    else:
+        data.setdefault("company_name", "新公司")
+    return lead_create(viewer=viewer_of(owner), actor=owner, data=data)
+
+
+def pass_verify_gate(opportunity: Any, *, by: User | None = None) -> Any:
+    """Meet what the KA `verify` stage asks: BANT (ticked when the deal has no lead), a guide who
+    advises, and a decision maker on the power map. Returns the opportunity as saved."""
+    from irontriangle.pipeline.models import Opportunity
+    from irontriangle.pipeline.services import checklist_tick, guide_add
+
+    actor = by or opportunity.owner
+    viewer = viewer_of(actor)
+    guide = make_contact(opportunity.account, by=actor, buying_roles="decision_maker", stance="supporter")
+    if opportunity.lead_id is None:
+        checklist_tick(viewer=viewer, actor=actor, opportunity=opportunity, key="bant", done=True, evidence="预算已批")
+    guide_add(viewer=viewer, actor=actor, opportunity=opportunity, data={"contact_id": guide.pk, "level": "advise"})
+    return Opportunity.all_objects.get(pk=opportunity.pk)

@@ -266,8 +266,8 @@ def team_member_out(member: AccountTeamMember) -> TeamMemberOut:
 
 class ChangeOut(Schema):
     field: str
-    old: str | int | float | bool | None
-    new: str | int | float | bool | None
+    old: str | int | float | bool | datetime | date | Decimal | None
+    new: str | int | float | bool | datetime | date | Decimal | None
 
 
 class HistoryOut(Schema):
@@ -275,6 +275,8 @@ class HistoryOut(Schema):
     kind: str
     user_id: int | None
     user_name: str
+    # Why, when the change said so: a gate override, a conversion without BANT, an ownership decision.
+    reason: str = ""
     changes: list[ChangeOut]
 
 

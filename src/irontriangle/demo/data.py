@@ -970,3 +970,503 @@ EVALUATION = (
         "Procurement and audit relationships are still thin; the procurement head has no backup owner.",
     },
 )
+
+
+# --- pipeline: leads and opportunities (SPEC §4, §5) --------------------------------------------------
+
+# How kinds of customers buy (seed 004): code, Chinese and English names, descriptions, and the steps with
+# the buying roles of the customer's people at each step.
+PROCUREMENT_TEMPLATES: list[tuple[str, str, str, str, str, tuple[tuple[str, str, tuple[str, ...]], ...]]] = [
+    (
+        "group-crm",
+        "集团公司采购 CRM",
+        "Group company buys a CRM",
+        "集团销售管理部发起,采购、信息化、财务、法务、风控审计各自把关;不能只搞定 KP。",
+        "The group's sales management starts it; procurement, IT, finance, legal and risk/audit each have a say: "
+        "winning over the key person is not enough.",
+        (
+            ("销售管理部提出需求", "Sales management states the need", ("decision_maker", "user")),
+            ("采购部选型与询价", "Procurement shortlists and asks for prices", ("procurement",)),
+            ("信息化部技术评估", "IT evaluates the solution", ("technical_evaluator",)),
+            ("财务部预算与付款审批", "Finance approves budget and payment", ("finance", "economic_buyer")),
+            ("法务部合同审核", "Legal reviews the contract", ("legal",)),
+            ("风控与审计部合规审查", "Risk and audit check compliance", ("risk_audit",)),
+        ),
+    ),
+    (
+        "telecom-tender",
+        "运营商省公司公开招标",
+        "Telecom operator's provincial tender",
+        "省公司需求部门立项,技术评估后公开招标,评标委员会打分,商务谈判后走合同审批。",
+        "A provincial company's business unit raises the project; after technical evaluation a public tender is "
+        "scored by a bid committee, then commercial negotiation and contract approval.",
+        (
+            ("需求部门立项", "The business unit raises the requirement", ("user", "decision_maker")),
+            ("技术评估与测试", "Technical evaluation and testing", ("technical_evaluator",)),
+            ("招标与评标", "Tender and bid evaluation", ("procurement", "supervisor_third_party")),
+            ("商务谈判", "Commercial negotiation", ("procurement", "economic_buyer")),
+            ("合同审批", "Contract approval", ("decision_maker", "legal")),
+        ),
+    ),
+    (
+        "smb-owner",
+        "中小企业老板拍板采购",
+        "SMB owner-operator purchase",
+        "老板(或老板娘)一人拍板,财务付款;没有流程,解决 KP 关心的问题就解决了采购。",
+        "The owner decides alone and finance pays: no process, solving the key person's problem settles it.",
+        (
+            ("老板拍板", "The owner decides", ("decision_maker",)),
+            ("财务付款", "Finance pays", ("finance",)),
+        ),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    kind: str
+    days_ago: int
+    note: str
+    next_step: str = ""
+    next_in_days: int | None = None
+
+
+@dataclass(frozen=True)
+class LeadEntry:
+    """A lead as its owner captured it. `bant` is four states (budget, authority, need, timeline); `convert`
+    is None (not converted) or who converts it, with an override reason when BANT is not all confirmed."""
+
+    key: str
+    owner: str
+    name: str
+    source: str
+    scenario: str
+    account: str | None
+    company_name: str = ""
+    contact: str | None = None
+    contact_name: str = ""
+    amount: Decimal | None = None
+    bant: tuple[str, str, str, str] = ("unknown", "unknown", "unknown", "unknown")
+    evidence: tuple[str, str, str, str] = ("", "", "", "")
+    spin: tuple[str, str, str, str] = ("", "", "", "")
+    status: str = "new"
+    disqualified_reason: str = ""
+    follow_ups: tuple[FollowUp, ...] = ()
+    convert: tuple[str, str] | None = None  # (username, override reason or "")
+
+
+LEADS = [
+    LeadEntry(
+        "lead-ct-crm", "ar", "集团 CRM 平台建设", "referral", "continuous", "ct", contact="ct-sales-vp",
+        amount=Decimal("30000000"),
+        bant=("confirmed", "confirmed", "confirmed", "confirmed"),
+        evidence=(
+            "2027 年数字化转型专项预算约 3,000 万元(黄总,启动会)",
+            "黄志远副总裁牵头,刘国强副总经理拍板",
+            "31 个省公司销售过程不统一,报表滞后两周",
+            "2027 年 1 月发布招标公告,年中上线",
+        ),
+        spin=(
+            "集团 31 个省公司各用各的销售系统,总部靠表格汇总。",
+            "商机与合同看不到全流程,报表滞后两周。",
+            "管理层无法及时调配资源,重点项目丢单后才知道。",
+            "统一平台后每周可视,预计赢单率提升、销售费用下降。",
+        ),
+        follow_ups=(
+            FollowUp("visit", 40, "黄总介绍集团 CRM 规划,同意启动交流。", "约信息化部技术交流", 9),
+            FollowUp("meeting", 33, "技术交流完成,信息化部认可云原生架构。"),
+        ),
+        convert=("ar", ""),
+    ),
+    LeadEntry(
+        "lead-gz", "ar", "广州分公司营销数字化咨询", "outbound", "continuous", "ct-gz", contact="gz-vp",
+        amount=Decimal("1200000"),
+        bant=("confirmed", "confirmed", "confirmed", "partial"),
+        evidence=("年度咨询预算已列支", "梁总可以决定", "渠道营销效率低", "希望四季度启动,尚未定档"),
+        spin=("广州分公司渠道众多,营销活动靠人工统计。", "活动效果算不清。", "费用投放无依据,年底考核被动。", ""),
+        follow_ups=(FollowUp("call", 12, "梁总同意先做两周调研,时间待定。", "发调研方案", 3),),
+        # The timeline is still partial: the director converts it anyway, with the reason on record.
+        convert=("director", "集团 CRM 试点需要广州样板,时间由省公司统一安排,先立项跟进"),
+    ),
+    LeadEntry(
+        "lead-tianyue", "smb", "天越新材料销售管理 SaaS", "inbound", "continuous", "tianyue", contact="tianyue-gm",
+        amount=Decimal("380000"),
+        bant=("confirmed", "confirmed", "confirmed", "confirmed"),
+        evidence=("吕总批了 40 万以内", "吕总一人拍板", "二期扩产后客户翻倍,跟进靠微信", "下月上线"),
+        spin=(
+            "二期投产后经销商和直客翻倍。", "销售跟进全靠微信和表格。", "老客户复购漏跟,回款变慢。",
+            "一个系统看全客户和回款。",
+        ),
+        follow_ups=(FollowUp("call", 6, "吕总试用了标准版,要求演示经销商管理。", "安排演示", 2),),
+        convert=("smb", ""),
+    ),
+    LeadEntry(
+        "lead-js", "director", "江苏移动政企客户经理移动展业", "alliance", "continuous", "cm-js", contact="js-vp",
+        amount=Decimal("2500000"),
+        bant=("partial", "unknown", "confirmed", "partial"),
+        evidence=("明年预算申报中", "", "客户经理外出无法录入商机", "希望明年上半年"),
+        spin=("政企客户经理 1,200 人,大部分时间在外。", "拜访记录事后补录,不真实。", "", ""),
+        status="working",
+        follow_ups=(
+            FollowUp("visit", 15, "杨总对移动展业感兴趣,但预算归口不清。", "找信息技术部确认预算", 10),
+            FollowUp("call", 5, "信息技术部说明年统一申报。"),
+        ),
+    ),
+    LeadEntry(
+        "lead-steel", "ar2", "华东精工设备点检移动应用", "referral", "continuous", "steel", contact="steel-equipment",
+        amount=Decimal("1600000"),
+        bant=("confirmed", "confirmed", "confirmed", "confirmed"),
+        evidence=("设备处年度预算 160 万", "蒋处长与沈总确认", "纸质点检漏检率高", "明年一季度"),
+        spin=(
+            "两大基地 3,000 台设备靠纸质点检。", "漏检和补录频繁。", "设备故障停产一次损失数百万。",
+            "移动点检实时预警。",
+        ),
+        status="qualified",
+        follow_ups=(FollowUp("visit", 9, "现场查看点检流程,确认需求。", "准备立项材料", 7),),
+    ),
+    LeadEntry(
+        "lead-gas", "ar2", "粤海燃气客服热线外包", "inbound", "occasional", "gas", contact="gas-procurement",
+        amount=Decimal("900000"),
+        bant=("unknown", "partial", "partial", "unknown"),
+        status="disqualified",
+        disqualified_reason="客户战略转向氢能与海外 LNG,不再新增项目预算",
+        follow_ups=(FollowUp("call", 20, "采购部表示新项目冻结。"),),
+    ),
+    LeadEntry(
+        "lead-expo", "smb", "前海跨境电商协会会员 CRM 团购", "exhibition", "occasional", None,
+        company_name="深圳前海跨境电商协会", contact_name="林秘书长", amount=Decimal("200000"),
+        spin=("协会 300 家会员企业,多为 10–50 人团队。", "", "", ""),
+    ),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class QuoteLineEntry:
+    product: str
+    quantity: Decimal
+    list_price: Decimal
+    discount: Decimal
+    unit_cost: Decimal
+
+
+@dataclass(frozen=True)
+class QuoteEntry:
+    lines: tuple[QuoteLineEntry, ...]
+    notes: str = ""
+    # "draft", "submitted" (by the owner), "sr" (approved by `approver`, which below the floor leaves it
+    # waiting for a manager), or "manager" (then approved by `manager` too).
+    until: str = "sr"
+    approver: str = "sr"
+    manager: str = ""
+
+
+def _line(product: str, quantity: str, price: str, discount: str, cost: str) -> QuoteLineEntry:
+    return QuoteLineEntry(product, Decimal(quantity), Decimal(price), Decimal(discount), Decimal(cost))
+
+
+@dataclass(frozen=True)
+class Deal:
+    """An opportunity and the work that moves it through its gates, in the order people did it.
+
+    `path` is the stages it is advanced to, in order; `override` names a stage in the path that a manager
+    forced open, with who and why. `ticks` are manual checklist items with their evidence."""
+
+    key: str
+    account: str
+    owner: str
+    name: str
+    amount: Decimal
+    close_in_days: int
+    path: tuple[str, ...]
+    lead: str | None = None
+    currency: str = "CNY"
+    project_type: str = "company_led"
+    lead_source: str = ""
+    template: str | None = None
+    decision_process: str = ""
+    team: tuple[tuple[str, str], ...] = ()
+    guides: tuple[tuple[str, str, str], ...] = ()  # contact, level, cost notes
+    competitors: tuple[tuple[str, str, str, str, str], ...] = ()  # name, strengths, weaknesses, threat, strategy
+    pains: tuple[tuple[str, str, str, str], ...] = ()  # contact, pain, cause, consequence
+    ticks: tuple[tuple[str, str], ...] = ()
+    quotes: tuple[QuoteEntry, ...] = ()
+    override: tuple[str, str, str] | None = None  # stage, manager, reason
+    reason: str = ""  # why it was won or lost
+    splits: tuple[tuple[str, Decimal, str], ...] = ()  # unit code, percent, agreement
+    lead_unit: tuple[str, str] | None = None  # unit code, basis
+
+
+DEALS = [
+    # --- key-account process ------------------------------------------------------------------------
+    Deal(
+        "ct-crm", "ct", "ar", "集团 CRM 平台", Decimal("30000000"), 120, ("guide", "bid"), lead="lead-ct-crm",
+        template="group-crm",
+        decision_process="销售管理部提需求,信息化部技术评估,采购中心公开招标(技术 60 / 商务 40),"
+        "财务、法务、风控审计会签,集团总经理办公会审批。",
+        team=(("sr", "sr"), ("fr", "fr"), ("director", "executive_sponsor")),
+        guides=(("ct-sales-ops", "advise", "无费用;需要我方提供省公司对标报告"), ("ct-sales-vp", "intervene", "")),
+        competitors=(
+            ("Salesforce", "品牌强,功能全", "国产化适配和数据境内存储不满足要求,价格高", "medium",
+             "突出国产化、等保三级和本地交付"),
+            ("纷享销客", "价格低,移动端好用", "大型集团多组织、与 BSS 集成经验不足", "high",
+             "用深圳 POC 证明集成能力,邀请客户参观央企案例"),
+        ),
+        pains=(
+            ("ct-sales-vp", "看不到 31 个省的商机全貌", "各省系统不统一,报表靠人工汇总",
+             "重点项目丢了才知道,集团考核被动"),
+            ("ct-sales-ops", "报表滞后两周", "数据口径不一,每月手工对账",
+             "销售运营团队加班,管理层决策延后"),
+        ),
+        ticks=(("solution", "2026 年 10 月方案汇报会纪要,黄总与马总监签字认可"),),
+        quotes=(
+            QuoteEntry(
+                (
+                    _line("CRM 平台软件许可(31 省)", "1", "18000000", "15", "4000000"),
+                    _line("实施与 BSS 集成服务", "1", "9000000", "5", "6200000"),
+                    _line("三年运维服务(每年)", "3", "1500000", "0", "700000"),
+                ),
+                notes="含国产化数据库适配与等保三级测评配合",
+            ),
+        ),
+    ),
+    Deal(
+        "gd-pilot", "ct-gd", "ar", "广东公司营销中台省级试点", Decimal("8000000"), 150, ("guide",),
+        template="telecom-tender", lead_source="referral",
+        decision_process="政企客户部立项,省公司招标办公开招标,合同由副总经理审批。",
+        team=(("sr", "sr"),),
+        pains=(
+            ("gd-enterprise", "政企营销活动效果算不清", "线索、商机、合同分散在三个系统",
+             "12% 增长目标难以分解到客户经理"),
+        ),
+        competitors=(
+            ("华为云", "与运营商关系深,算力资源强", "营销应用层经验少", "high", "联合其算力资源,做应用层总包"),
+        ),
+        ticks=(("bant", "罗总确认 800 万预算在 2027 年数字化专项内,谢总牵头,明年二季度上线"),),
+        # Nobody who can advise is identified yet; the director lets it into guidance because the group
+        # names it the provincial pilot.
+        override=("guide", "director", "集团已指定广东为 CRM 省级试点,由罗总亲自牵头;向导在标前引导阶段补齐"),
+    ),
+    Deal(
+        "sz-poc", "ct-sz", "ar", "深圳分公司 5G 专网运营支撑 POC", Decimal("2600000"), 75, ("guide", "trial"),
+        lead_source="outbound",
+        team=(("sr", "sr"), ("fr", "fr")),
+        guides=(("sz-network", "advise", "每月一次技术交流"),),
+        pains=(("sz-network", "5G 专网开通周期长", "工单在三个系统间流转", "行业客户投诉,丢失政企订单"),),
+        competitors=(("中兴通讯", "网络侧产品强", "运营支撑软件需二次开发", "medium", "POC 中突出开通效率"),),
+        ticks=(("bant", "彭总确认 POC 后 260 万预算,钟主任负责,年底前决策"),),
+    ),
+    Deal(
+        "zj-capacity", "cm-zj", "director", "浙江移动 IT 支撑中心容量扩容", Decimal("4500000"), 60, ("guide", "bid"),
+        template="telecom-tender", lead_source="alliance",
+        team=(("sr", "sr"),),
+        guides=(("zj-it", "advise", "需要我方的交付案例"),),
+        pains=(("zj-it", "业务高峰期系统卡顿", "容量规划滞后两年", "营业厅排队投诉,许总被集团通报"),),
+        competitors=(
+            ("浙江本地软件公司", "本地团队响应快,许总信任", "无同等规模案例", "high",
+             "华东精工交付现场参观 + 交付承诺"),
+        ),
+        ticks=(("bant", "姚主任确认 450 万预算,许总审批,年底前完成"),),
+        # Priced below the floor to win against the local team: the SR approved it, a manager must too.
+        quotes=(
+            QuoteEntry(
+                (
+                    _line("容量扩容软件许可", "1", "3000000", "30", "1700000"),
+                    _line("本地化驻场交付服务", "1", "2000000", "10", "1650000"),
+                ),
+                notes="对标本地竞争对手报价,交付团队驻场六个月",
+            ),
+        ),
+    ),
+    Deal(
+        "steel-inspection", "steel", "ar2", "宁波基地 2 号高炉在线检测系统", Decimal("18000000"), 45,
+        ("guide", "bid", "negotiate"), lead_source="referral",
+        decision_process="设备处提需求,采购中心邀请招标(名录内供应商),财务总监与法务会签,沈总审批。",
+        # Manufacturing KA owns the customer; the telecom south team brings the 5G private network.
+        team=(("ar", "ar"), ("sr", "sr"), ("fr", "fr")),
+        guides=(("steel-equipment", "intervene", "无"),),
+        pains=(
+            ("steel-equipment", "人工检测漏检", "高炉新建,检测点位翻倍", "质量事故影响沈总年度考核"),
+            ("steel-procurement", "供应商多头对接", "软硬件分开采购", "交付延期无人负责"),
+        ),
+        competitors=(("基恩士 Keyence", "传感器精度高", "不做 5G 专网和系统集成", "medium", "软硬件 + 5G 专网总包"),),
+        ticks=(
+            ("bant", "钱总确认 1,800 万预算,沈总拍板,2027 年二季度招标"),
+            ("bid_submitted", "2026 年邀请招标投标文件已递交,回执编号 EC-2026-118"),
+        ),
+        quotes=(
+            QuoteEntry(
+                (
+                    _line("在线检测系统软硬件", "1", "12000000", "8", "7000000"),
+                    _line("5G 专网接入与边缘计算", "1", "4500000", "5", "2600000"),
+                    _line("安装调试与培训", "1", "1500000", "0", "900000"),
+                ),
+            ),
+        ),
+        splits=(
+            ("ka-mfg", Decimal("60"), "2026-09 销售运营中台协调会纪要第 3 条:制造业大客户部 60%"),
+            ("ka-telecom-south", Decimal("40"), "2026-09 销售运营中台协调会纪要第 3 条:华南运营商组 40%(5G 专网)"),
+        ),
+        lead_unit=("ka-mfg", "relationship"),
+    ),
+    Deal(
+        "cm-ai", "cm", "director", "移动集团 AI 客服平台", Decimal("12000000"), -10,
+        ("guide", "bid", "negotiate", "won"),
+        lead_source="alliance",
+        team=(("sr", "sr"), ("fr", "fr"), ("gm", "executive_sponsor")),
+        guides=(("cm-procurement", "advise", "无"),),
+        pains=(("cm-it", "人工客服成本逐年上升", "话务量增长,坐席难招", "客户满意度下滑,集团考核扣分"),),
+        competitors=(("科大讯飞", "语音识别领先", "平台开放性不足", "high", "开放平台 + 运营商级交付"),),
+        ticks=(
+            ("bant", "高总确认 1,200 万预算,2026 年内签约"),
+            ("bid_submitted", "集团集中采购投标文件已递交"),
+            ("milestones", "回款节点:签约 30%、上线 40%、验收 30%,已写入合同"),
+        ),
+        quotes=(
+            QuoteEntry(
+                (
+                    _line("AI 客服平台许可", "1", "9000000", "10", "3500000"),
+                    _line("模型训练与实施", "1", "4000000", "5", "2600000"),
+                ),
+            ),
+        ),
+        reason="开放平台架构与运营商级交付案例胜出;高总与方总全程支持",
+    ),
+    Deal(
+        "gas-renewal", "gas", "ar2", "燃气集团客服系统扩容", Decimal("1800000"), -20, ("lost",),
+        lead_source="inbound",
+        reason="客户战略转向氢能与海外 LNG,取消新增项目预算;只按原价续签维护合同",
+    ),
+    Deal(
+        "gz-consulting", "ct-gz", "ar", "广州分公司营销数字化咨询", Decimal("1200000"), 100, (), lead="lead-gz",
+    ),
+    # --- SMB process --------------------------------------------------------------------------------
+    Deal(
+        "tianyue-saas", "tianyue", "smb", "天越新材料销售管理 SaaS", Decimal("380000"), 30, ("demo",),
+        lead="lead-tianyue", template="smb-owner", project_type="standard_product",
+    ),
+    Deal(
+        "tianyue-portal", "tianyue", "smb", "天越新材料经销商订货门户", Decimal("150000"), 90, (),
+        lead_source="inbound", project_type="standard_product",
+    ),
+    Deal(
+        "logistics-crm", "logistics", "smb", "Pacific Rim CRM 标准版", Decimal("256000"), 14,
+        ("demo", "proposal", "close"), currency="HKD", lead_source="partner", project_type="standard_product",
+        team=(("sr2", "sr"),),
+        ticks=(
+            ("bant", "Michael Chan 确认预算与决策权,本季度上线"),
+            ("demo_done", "向 Michael Chan 演示跨境订单与客户管理"),
+        ),
+        quotes=(
+            QuoteEntry(
+                (
+                    _line("CRM 标准版订阅(用户·年)", "50", "4800", "10", "1200"),
+                    _line("实施服务包", "1", "40000", "0", "22000"),
+                ),
+                approver="sr2",
+            ),
+        ),
+    ),
+    Deal(
+        "logistics-mobile", "logistics", "smb", "Pacific Rim 移动端加购", Decimal("91200"), 40, ("demo", "proposal"),
+        currency="HKD", lead_source="partner", project_type="standard_product",
+        team=(("sr2", "sr"),),
+        ticks=(("bant", "Michael Chan 追加 20 个移动端账号"), ("demo_done", "演示移动端报表")),
+        quotes=(QuoteEntry((_line("移动端加购(用户·年)", "20", "4800", "5", "1200"),), until="draft"),),
+    ),
+    Deal(
+        "consult-crm", "consult", "smb", "明德咨询 CRM 标准版", Decimal("116000"), -5,
+        ("demo", "proposal", "close", "won"), lead_source="referral", project_type="standard_product",
+        team=(("sr2", "sr"),),
+        ticks=(
+            ("bant", "周明德合伙人确认预算 12 万,自己拍板"),
+            ("demo_done", "向周合伙人演示项目与客户管理"),
+            ("milestones", "一次性付款,签约后 15 天内"),
+        ),
+        quotes=(
+            QuoteEntry(
+                (
+                    _line("CRM 标准版订阅(用户·年)", "20", "4800", "0", "1200"),
+                    _line("上线培训", "1", "20000", "0", "8000"),
+                ),
+                approver="sr2",
+            ),
+        ),
+        reason="标准版满足需求,价格在老板权限内,当场拍板",
+    ),
+    Deal(
+        "consult-bi", "consult", "smb", "明德咨询 BI 报表", Decimal("60000"), -30, ("lost",),
+        lead_source="inbound", project_type="standard_product",
+        reason="预算不足,客户选择了免费的报表工具",
+    ),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DealVisit:
+    """A visit logged against a deal: its contacts met tell whether the deal is single-threaded."""
+
+    deal: str
+    kind: str
+    days_ago: int
+    hour: int
+    by: str
+    participants: tuple[str, ...]
+    contacts: tuple[str, ...]
+    minutes: str
+    next_steps: str = ""
+
+
+# Logged more than a week ago, so this week's visit cadence stays as ROUTINE_VISITS says.
+DEAL_VISITS = [
+    DealVisit(
+        "ct-crm", "visit", 12, 10, "ar", ("ar", "sr"), ("ct-sales-vp", "ct-sales-ops"),
+        "集团 CRM 平台方案汇报:黄总认可分省推广节奏,马总监确认报表口径;要求 12 月前完成深圳 POC 验收。",
+        "整理 POC 验收材料 · POC acceptance pack",
+    ),
+    DealVisit(
+        "ct-crm", "meeting", 9, 14, "sr", ("sr", "fr"), ("ct-cio", "ct-architect"),
+        "技术评估会:信息化部确认 BSS 接口清单和国产化数据库版本,林工牵头测试。",
+    ),
+    DealVisit(
+        "ct-crm", "meal", 8, 19, "ar", ("ar", "director"), ("ct-cfo",),
+        "与孙总沟通付款节奏与三年运维费用,财务倾向按里程碑付款。",
+    ),
+    DealVisit(
+        "zj-capacity", "visit", 10, 10, "director", ("director", "sr"), ("zj-it",),
+        "姚主任确认扩容范围与割接窗口;许总仍未见面,评标前需要争取。",
+        "请许总参观华东精工交付现场",
+    ),
+    DealVisit(
+        "gz-consulting", "visit", 11, 15, "ar", ("ar",), ("gz-vp",),
+        "梁总同意两周调研,调研对象待他指定。",
+    ),
+    DealVisit(
+        "steel-inspection", "site_tour", 13, 9, "ar2", ("ar2", "sr", "ar"), ("steel-equipment", "steel-procurement"),
+        "宁波基地现场测试:检测精度达标,钱总确认按名录内邀请招标推进。",
+    ),
+]  # fmt: skip
+
+
+# An opportunity review (seed 002): the telecom KA unit's monthly review, chaired by the director.
+REVIEW = (
+    "ka-telecom",
+    "运营商大客户部月度商机评审会",
+    3,
+    ("ar", "sr", "fr", "sr2"),
+    "重点过集团 CRM、浙江容量扩容和广东试点三个商机。",
+    (
+        (
+            "ct-crm",
+            "继续重点投入:POC 验收前补齐法务与风控审计的沟通,央企案例由解决方案中心准备。",
+            "ar",
+            14,
+        ),
+        (
+            "zj-capacity",
+            "报价低于毛利底线,提交总经理审批;同时由方案经理重新评估驻场交付成本。",
+            "sr",
+            7,
+        ),
+        ("gd-pilot", "尽快找到能建议的向导;IT 部经理调走后技术评估人空缺,需重新覆盖。", "ar", 21),
+    ),
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,27 @@ from irontriangle.common.access import viewer_of
 from irontriangle.demo import data
 from irontriangle.org.models import OrgUnit, User
 from irontriangle.org.services import unit_create, user_create
+from irontriangle.pipeline.models import BANT, SPIN, Lead, Opportunity, ProcurementStep, ProcurementTemplate
+from irontriangle.pipeline.services import (
+    checklist_tick,
+    competitor_add,
+    guide_add,
+    lead_convert,
+    lead_create,
+    lead_follow_up_add,
+    opportunity_advance,
+    opportunity_create,
+    opportunity_team_add,
+    opportunity_team_remove,
+    opportunity_update,
+    pain_link_add,
+    quote_approve,
+    quote_create,
+    quote_submit,
+    review_create,
+    review_item_add,
+    splits_replace,
+)
 from irontriangle.relationships.cadence import TREND_WEEKS, week_start
 from irontriangle.relationships.models import Contact
 from irontriangle.relationships.services import (
@@ -72,7 +94,8 @@ def load_demo() -> None:
             viewer=viewer_of(person), actor=person, account=accounts[key], segment=segment, reason=reason
         )
     _ownership(users, accounts)
-    _relationships(users)
+    accounts, contacts = _relationships(users)
+    _pipeline(users, accounts, contacts)
 
 
 def _users() -> dict[str, User]:
@@ -168,7 +191,7 @@ def _ownership(users: dict[str, User], accounts: dict[str, Account]) -> None:
 # --- relationships ----------------------------------------------------------------------------------
 
 
-def _relationships(users: dict[str, User]) -> None:
+def _relationships(users: dict[str, User]) -> tuple[dict[str, Account], dict[str, Contact]]:
     """Contacts and their owners, plans, visits, organisational activities and an evaluation, each made
     by a person who works on the account. Ownership has moved by now, so accounts are read afresh."""
     keys = {name: key for key, name, *_rest in data.ACCOUNTS}
@@ -190,6 +213,7 @@ def _relationships(users: dict[str, User]) -> None:
         data=values,
         version=None,
     )
+    return accounts, contacts
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -358,5 +382,264 @@ def _activities(
                 else None,
                 "participant_ids": [users[username].pk for username in activity.participants],
                 "contact_ids": [contacts[key].pk for key in activity.contacts],
+            },
+        )
+
+
+# --- pipeline ---------------------------------------------------------------------------------------
+
+
+def _pipeline(users: dict[str, User], accounts: dict[str, Account], contacts: dict[str, Contact]) -> None:
+    """Procurement templates, leads, and deals moved through their gates by the people who work them."""
+    today = timezone.localdate()
+    templates = _procurement_templates(users["admin"])
+    leads = _leads(users, accounts, contacts, today)
+    deals = {deal.key: _deal(users, accounts, contacts, templates, leads, deal, today) for deal in data.DEALS}
+    for visit in data.DEAL_VISITS:
+        person = users[visit.by]
+        opportunity = deals[visit.deal]
+        interaction_create(
+            viewer=viewer_of(person),
+            actor=person,
+            data={
+                "kind": visit.kind,
+                "occurred_at": _at(today - timedelta(days=visit.days_ago), visit.hour),
+                "account_id": opportunity.account_id,
+                "contact_ids": [contacts[key].pk for key in visit.contacts],
+                "participant_ids": [users[username].pk for username in visit.participants],
+                "minutes": visit.minutes,
+                "next_steps": visit.next_steps,
+                "opportunity_id": opportunity.pk,
+            },
+        )
+    _review(users, deals, today)
+
+
+def _procurement_templates(admin: User) -> dict[str, ProcurementTemplate]:
+    """Configuration, as an administrator enters it in the admin (there is no service for it)."""
+    templates: dict[str, ProcurementTemplate] = {}
+    for code, name_zh, name_en, description_zh, description_en, steps in data.PROCUREMENT_TEMPLATES:
+        template = ProcurementTemplate(
+            code=code, name_zh=name_zh, name_en=name_en, description_zh=description_zh, description_en=description_en
+        )
+        template._history_user = admin  # type: ignore[attr-defined]
+        template.save()
+        for position, (step_zh, step_en, roles) in enumerate(steps, start=1):
+            step = ProcurementStep(
+                template=template,
+                position=position,
+                name_zh=step_zh,
+                name_en=step_en,
+                stakeholder_roles=",".join(roles),
+            )
+            step._history_user = admin  # type: ignore[attr-defined]
+            step.save()
+        templates[code] = template
+    return templates
+
+
+def _leads(
+    users: dict[str, User], accounts: dict[str, Account], contacts: dict[str, Contact], today: date
+) -> dict[str, Opportunity | Lead]:
+    """Leads in every status; the converted ones give their opportunity, the others themselves."""
+    made: dict[str, Opportunity | Lead] = {}
+    for entry in data.LEADS:
+        owner = users[entry.owner]
+        lead = lead_create(
+            viewer=viewer_of(owner),
+            actor=owner,
+            data={
+                "name": entry.name,
+                "source": entry.source,
+                "scenario": entry.scenario,
+                **({"segment": "smb" if entry.owner == "smb" else "ka"} if entry.account is None else {}),
+                "account_id": accounts[entry.account].pk if entry.account else None,
+                "company_name": entry.company_name,
+                "contact_id": contacts[entry.contact].pk if entry.contact else None,
+                "contact_name": entry.contact_name,
+                "estimated_amount": entry.amount,
+                "bant": dict(zip(BANT, entry.bant, strict=True)),
+                "bant_evidence": {
+                    f"{letter}_evidence": text for letter, text in zip(BANT, entry.evidence, strict=True)
+                },
+                "spin": dict(zip(SPIN, entry.spin, strict=True)),
+                "status": entry.status,
+                "disqualified_reason": entry.disqualified_reason,
+            },
+        )
+        for follow_up in entry.follow_ups:
+            lead_follow_up_add(
+                viewer=viewer_of(owner),
+                actor=owner,
+                lead=lead,
+                data={
+                    "kind": follow_up.kind,
+                    "occurred_on": today - timedelta(days=follow_up.days_ago),
+                    "note": follow_up.note,
+                    "next_step": follow_up.next_step,
+                    "next_on": today + timedelta(days=follow_up.next_in_days)
+                    if follow_up.next_in_days is not None
+                    else None,
+                },
+            )
+        made[entry.key] = lead
+        if entry.convert is not None:
+            username, override = entry.convert
+            person = users[username]
+            made[entry.key] = lead_convert(
+                viewer=viewer_of(person),
+                actor=person,
+                lead=Lead.objects.select_related("owner_unit", "account").get(pk=lead.pk),
+                override_reason=override,
+            )
+    return made
+
+
+def _deal(
+    users: dict[str, User],
+    accounts: dict[str, Account],
+    contacts: dict[str, Contact],
+    templates: dict[str, ProcurementTemplate],
+    leads: dict[str, Opportunity | Lead],
+    deal: data.Deal,
+    today: date,
+) -> Opportunity:
+    owner = users[deal.owner]
+    as_owner: dict[str, Any] = {"viewer": viewer_of(owner), "actor": owner}
+    fields: dict[str, object] = {
+        "name": deal.name,
+        "amount": deal.amount,
+        "currency": deal.currency,
+        "expected_close": today + timedelta(days=deal.close_in_days),
+        "project_type": deal.project_type,
+        "decision_process_notes": deal.decision_process,
+        "procurement_template_id": templates[deal.template].pk if deal.template else None,
+        "lead_unit_code": deal.lead_unit[0] if deal.lead_unit else None,
+        "lead_basis": deal.lead_unit[1] if deal.lead_unit else "",
+    }
+    if deal.lead is None:
+        opportunity = opportunity_create(
+            **as_owner, account=accounts[deal.account], data={**fields, "lead_source": deal.lead_source}
+        )
+    else:
+        opportunity = leads[deal.lead]  # type: ignore[assignment]
+        converter = users[opportunity.owner.username]
+        if converter != owner:
+            # A manager converted it; the deal goes to the person who works it.
+            _as_converter: dict[str, Any] = {"viewer": viewer_of(converter), "actor": converter}
+            opportunity = opportunity_update(
+                **_as_converter, opportunity=opportunity, data={"owner_id": owner.pk}, version=opportunity.version
+            )
+            opportunity_team_add(**_as_converter, opportunity=opportunity, user_id=owner.pk, role="ar")
+            mine = opportunity.team_members.get(user=converter, role="ar")
+            opportunity_team_remove(**_as_converter, opportunity=opportunity, member_id=mine.pk)
+        opportunity = opportunity_update(**as_owner, opportunity=opportunity, data=fields, version=opportunity.version)
+    for username, role in deal.team:
+        opportunity_team_add(**as_owner, opportunity=opportunity, user_id=users[username].pk, role=role)
+    for contact, level, cost_notes in deal.guides:
+        guide_add(
+            **as_owner,
+            opportunity=opportunity,
+            data={"contact_id": contacts[contact].pk, "level": level, "cost_notes": cost_notes},
+        )
+    for name, strengths, weaknesses, threat, strategy in deal.competitors:
+        competitor_add(
+            **as_owner,
+            opportunity=opportunity,
+            data={
+                "name": name,
+                "strengths": strengths,
+                "weaknesses": weaknesses,
+                "threat": threat,
+                "strategy": strategy,
+            },
+        )
+    for contact, pain, cause, consequence in deal.pains:
+        pain_link_add(
+            **as_owner,
+            opportunity=opportunity,
+            data={"contact_id": contacts[contact].pk, "pain": pain, "cause": cause, "consequence": consequence},
+        )
+    for key, evidence in deal.ticks:
+        checklist_tick(**as_owner, opportunity=opportunity, key=key, done=True, evidence=evidence)
+    if deal.splits:
+        splits_replace(
+            **as_owner,
+            opportunity=opportunity,
+            rows=[
+                {"unit_code": unit, "percent": percent, "agreement_ref": agreement}
+                for unit, percent, agreement in deal.splits
+            ],
+        )
+    for stage in deal.path:
+        if deal.override and deal.override[0] == stage:
+            manager = users[deal.override[1]]
+            opportunity = opportunity_advance(
+                viewer=viewer_of(manager),
+                actor=manager,
+                opportunity=opportunity,
+                to_stage=stage,
+                override_reason=deal.override[2],
+            )
+        else:
+            opportunity = opportunity_advance(**as_owner, opportunity=opportunity, to_stage=stage, reason=deal.reason)
+        if stage in ("bid", "proposal"):
+            for entry in deal.quotes:
+                _quote(users, owner, opportunity, entry)
+    return opportunity
+
+
+def _quote(users: dict[str, User], owner: User, opportunity: Opportunity, entry: data.QuoteEntry) -> None:
+    as_owner: dict[str, Any] = {"viewer": viewer_of(owner), "actor": owner}
+    quote = quote_create(
+        **as_owner,
+        opportunity=opportunity,
+        data={
+            "notes": entry.notes,
+            "lines": [
+                {
+                    "product": line.product,
+                    "quantity": line.quantity,
+                    "list_price": line.list_price,
+                    "discount": line.discount,
+                    "unit_cost": line.unit_cost,
+                }
+                for line in entry.lines
+            ],
+        },
+    )
+    if entry.until == "draft":
+        return
+    quote = quote_submit(**as_owner, quote=quote)
+    if entry.until == "submitted":
+        return
+    approvers = [users[entry.approver]] + ([users[entry.manager]] if entry.until == "manager" else [])
+    for person in approvers:
+        quote = quote_approve(viewer=viewer_of(person), actor=person, quote=quote)
+
+
+def _review(users: dict[str, User], deals: dict[str, Opportunity], today: date) -> None:
+    unit, title, days_ago, participants, notes, items = data.REVIEW
+    chair = users["director"]
+    as_chair: dict[str, Any] = {"viewer": viewer_of(chair), "actor": chair}
+    meeting = review_create(
+        **as_chair,
+        data={
+            "unit_code": unit,
+            "title": title,
+            "held_on": today - timedelta(days=days_ago),
+            "notes": notes,
+            "participant_ids": [users[username].pk for username in participants],
+        },
+    )
+    for deal, decision, owner, due_in_days in items:
+        review_item_add(
+            **as_chair,
+            meeting=meeting,
+            data={
+                "opportunity_id": deals[deal].pk,
+                "decision": decision,
+                "owner_id": users[owner].pk,
+                "due_on": today + timedelta(days=due_in_days),
             },
         )

@@ -336,8 +336,25 @@ def reviews_visible(viewer: Viewer) -> QuerySet[ReviewMeeting]:
     )
 
 
+def _visible_items(viewer: Viewer) -> Prefetch:
+    """Each meeting's items as `visible_items`, only the deals this viewer may see."""
+    visible = Opportunity.objects.filter(opportunity_scope(viewer))
+    return Prefetch(
+        "items",
+        queryset=ReviewItem.objects.filter(opportunity__in=visible, opportunity__deleted_at__isnull=True)
+        .select_related("opportunity", "opportunity__account", "opportunity__stage", "owner")
+        .order_by("id"),
+        to_attr="visible_items",
+    )
+
+
+def reviews_page(viewer: Viewer, *, cursor: str | None, limit: int) -> Page[ReviewMeeting]:
+    queryset = reviews_visible(viewer).prefetch_related("participants", _visible_items(viewer))
+    return keyset_page(queryset, order="-held_on", cursor=cursor, limit=limit)
+
+
 def review_get(viewer: Viewer, pk: Any) -> ReviewMeeting:
-    return get_visible(reviews_visible(viewer).prefetch_related("participants"), pk)
+    return get_visible(reviews_visible(viewer).prefetch_related("participants", _visible_items(viewer)), pk)
 
 
 def review_items(viewer: Viewer, meeting: ReviewMeeting) -> list[ReviewItem]:

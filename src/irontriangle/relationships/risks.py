@@ -1,7 +1,8 @@
 """The relationship risk radar: what threatens an account's relationships, and what to do about it.
 
-Each risk names its record and the action to take. Opportunity-level risks (single-threaded deals)
-join in Step 4 by adding their own finder to `account_risks`.
+Each risk names its record and the action to take. Contact- and account-level risks come from the
+contacts and cadences; opportunity-level risks (single-threaded deals, procurement stakeholders nobody
+covers) from the open deals, computed for a whole set of accounts in a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -10,15 +11,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from irontriangle.accounts.models import Account, AccountTeamMember
 from irontriangle.accounts.selectors import active_team
 from irontriangle.common.access import Viewer
 from irontriangle.relationships.cadence import org_cadences
-from irontriangle.relationships.models import BuyingRole, Contact, ContactStatus, Stance
+from irontriangle.relationships.models import BuyingRole, Contact, ContactStatus, Interaction, Stance
 from irontriangle.relationships.selectors import (
     account_contacts,
     contacts_with_owners,
@@ -36,7 +38,7 @@ MAX_ACCOUNTS = 500
 class Risk:
     kind: str
     severity: str  # "high" or "medium"
-    subject_type: str  # "contact" or "account"
+    subject_type: str  # "contact", "account" or "opportunity"
     subject_id: int
     account_id: int
     account_name: str
@@ -104,11 +106,107 @@ def _contact_risks(account: Account, contact: Contact, stale_days: int, today: d
     return risks
 
 
+def _role_labels(roles: list[str]) -> str:
+    labels = dict(BuyingRole.choices)
+    separator = "、" if (get_language() or "").lower().startswith("zh") else ", "
+    return separator.join(str(labels.get(role, role)) for role in roles)
+
+
+def opportunity_risks(accounts: list[Account]) -> dict[int, list[Risk]]:
+    """The risks of the open deals of these accounts, by account id, in at most four queries however many
+    deals, contacts and visits there are: single-threaded deals (at most one person met in the visits logged
+    against the deal) and procurement steps whose stakeholder roles no active contact holds."""
+    from irontriangle.pipeline.models import Opportunity, ProcurementStep
+
+    by_pk = {account.pk: account for account in accounts}
+    if not by_pk:
+        return {}
+    open_deals = Opportunity.objects.filter(account_id__in=by_pk, stage__outcome="")
+    deals = list(
+        open_deals.order_by("account_id", "name", "pk").values_list(
+            "pk", "name", "account_id", "procurement_template_id"
+        )
+    )
+    if not deals:
+        return {}
+    # Contacts met per deal: one row per deal that has any, with the name of one of them (the only one
+    # when the count is 1). Deleted visits and contacts in the trash count for nothing.
+    met = {
+        row["deal"]: (row["count"], row["name"])
+        for row in Interaction.contacts.through.objects.filter(
+            interaction__opportunity__in=open_deals,
+            interaction__deleted_at__isnull=True,
+            contact__deleted_at__isnull=True,
+        )
+        .values(deal=F("interaction__opportunity_id"))
+        .annotate(count=Count("contact_id", distinct=True), name=Min("contact__name"))
+        .order_by()
+    }
+    template_ids = {template for *_rest, template in deals if template}
+    steps: dict[int, list[Any]] = {}
+    held: dict[int, set[str]] = {}
+    if template_ids:
+        for step in ProcurementStep.objects.filter(template_id__in=template_ids).order_by("template_id", "position"):
+            steps.setdefault(step.template_id, []).append(step)
+        following = {account_id for _pk, _name, account_id, template in deals if template}
+        # Distinct role lists, not contacts: a crowded account has few combinations of roles.
+        for account_id, roles in (
+            Contact.objects.filter(account_id__in=following, status=ContactStatus.ACTIVE)
+            .values_list("account_id", "buying_roles")
+            .order_by()
+            .distinct()
+        ):
+            held.setdefault(account_id, set()).update(role for role in roles.split(",") if role)
+    risks: dict[int, list[Risk]] = {}
+    for pk, name, account_id, template in deals:
+        found = risks.setdefault(account_id, [])
+        subject = ("opportunity", pk, account_id, by_pk[account_id].name)
+        count, contact = met.get(pk, (0, ""))
+        if count <= 1:
+            deal = {"deal": name, "contact": contact}
+            found.append(
+                Risk(
+                    "single_threaded",
+                    "high",
+                    *subject,
+                    (
+                        _("Only %(contact)s has been met on the deal %(deal)s.")
+                        if count
+                        else _("Nobody at the customer has been met on the deal %(deal)s yet.")
+                    )
+                    % deal,
+                    _(
+                        "Meet more people of the buying centre for %(deal)s (the decision maker, the users, "
+                        "procurement and finance) and log the visits against the deal."
+                    )
+                    % deal,
+                )
+            )
+        for step in steps.get(template, []) if template else []:
+            covered = held.get(account_id, set())
+            missing = [role for role in BuyingRole.values if role in step.roles and role not in covered]
+            if missing:
+                values = {"deal": name, "roles": _role_labels(missing), "step": step.name}
+                found.append(
+                    Risk(
+                        "procurement_role_uncovered",
+                        "medium",
+                        *subject,
+                        _("%(deal)s: nobody at the customer is known as %(roles)s for the procurement step %(step)s.")
+                        % values,
+                        _("Find out who acts as %(roles)s in %(step)s, add them to the power map and meet them.")
+                        % values,
+                    )
+                )
+    return risks
+
+
 def account_risks(
     account: Account,
     contacts: list[Contact] | None = None,
     *,
     cadences: list[Any] | None = None,
+    deal_risks: list[Risk] | None = None,
     stale_days: int | None = None,
     today: date | None = None,
 ) -> list[Risk]:
@@ -152,6 +250,7 @@ def account_risks(
                     % {"kind": cadence.kind_label.lower(), "name": account.name},
                 )
             )
+    risks.extend(opportunity_risks([account]).get(account.pk, []) if deal_risks is None else deal_risks)
     return sorted(risks, key=lambda risk: (risk.severity != "high", risk.kind, risk.message))
 
 
@@ -179,6 +278,7 @@ def risks_for_viewer(viewer: Viewer, *, kind: str = "", today: date | None = Non
     for cadence in org_cadences(accounts, today):
         cadences_by_account.setdefault(cadence.account.pk, []).append(cadence)
     contacts_by_account = _contacts_by_account(accounts)
+    deal_risks = opportunity_risks(accounts)
     risks: list[Risk] = []
     for account in accounts:
         risks.extend(
@@ -186,6 +286,7 @@ def risks_for_viewer(viewer: Viewer, *, kind: str = "", today: date | None = Non
                 account,
                 contacts_by_account.get(account.pk, []),
                 cadences=cadences_by_account.get(account.pk, []),
+                deal_risks=deal_risks.get(account.pk, []),
                 stale_days=stale_days,
                 today=today,
             )

@@ -54,10 +54,11 @@ EDITABLE = (
     "project_type",
     "lead_source",
     "decision_process_notes",
+    "win_loss_reason",
     "lead_basis",
     "external_id",
 )
-TEXT_FIELDS = {"decision_process_notes", "external_id", "lead_source", "lead_basis"}
+TEXT_FIELDS = {"decision_process_notes", "win_loss_reason", "external_id", "lead_source", "lead_basis"}
 # The changes the team hears about at once (SPEC §5).
 ANNOUNCED = {"amount": "opportunity.amount_changed", "expected_close": "opportunity.close_date_changed"}
 

@@ -14,6 +14,7 @@ from irontriangle.common.apitools import AUTH, install_error_handlers
 from irontriangle.notifications.api import router as notifications_router
 from irontriangle.org.api import router as org_router
 from irontriangle.pipeline.api import router as pipeline_router
+from irontriangle.pipeline.api_reports import router as pipeline_reports_router
 from irontriangle.relationships.api import router as relationships_router
 from irontriangle.relationships.api_activity import router as activity_router
 
@@ -41,5 +42,6 @@ api.add_router("", ownership_router)
 api.add_router("", relationships_router)
 api.add_router("", activity_router)
 api.add_router("", pipeline_router)
+api.add_router("", pipeline_reports_router)
 api.add_router("", notifications_router)
 api.add_router("", common_router)

@@ -138,6 +138,7 @@ X_FRAME_OPTIONS = "DENY"
 # --- i18n ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+FORMAT_MODULE_PATH = ["irontriangle.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

@@ -217,6 +217,149 @@ def hidden_org_activity_route(org, hidden_account) -> ObjectRoute:
     return ObjectRoute({"activity_id": activity.pk}, {"patch": {"version": 1, "outcome": "被改了"}})
 
 
+# --- the pipeline: a lead, a deal with everything hanging off it, a quote and a review ---------------
+
+
+@dataclass
+class HiddenDeal:
+    lead: Any
+    opportunity: Any
+    contact: Any
+    member: Any
+    guide: Any
+    competitor: Any
+    pain: Any
+    quote: Any
+    meeting: Any
+    item: Any
+
+
+@pytest.fixture
+def hidden_deal(org, hidden_account) -> HiddenDeal:
+    from irontriangle.common.access import viewer_of
+    from irontriangle.pipeline import services
+    from irontriangle.pipeline.models import OpportunityTeamMember
+    from tests.factories import make_contact, make_lead, make_opportunity
+
+    ar, viewer = org["ar"], viewer_of(org["ar"])
+    lead = make_lead(ar, account=hidden_account, name="外人看不到的线索")
+    deal = make_opportunity(hidden_account, name="外人看不到的商机", amount="500000.00")
+    contact = make_contact(hidden_account, name="商机向导")
+    member = services.opportunity_team_add(viewer=viewer, actor=ar, opportunity=deal, user_id=org["sr"].pk, role="sr")
+    guide = services.guide_add(
+        viewer=viewer, actor=ar, opportunity=deal, data={"contact_id": contact.pk, "level": "advise"}
+    )
+    competitor = services.competitor_add(
+        viewer=viewer, actor=ar, opportunity=deal, data={"name": "对手甲", "strengths": "价格", "weaknesses": "服务"}
+    )
+    pain = services.pain_link_add(
+        viewer=viewer, actor=ar, opportunity=deal, data={"contact_id": contact.pk, "pain": "库存高"}
+    )
+    quote = services.quote_create(
+        viewer=viewer,
+        actor=ar,
+        opportunity=deal,
+        data={"lines": [{"product": "CRM", "quantity": "1", "list_price": "100000", "unit_cost": "40000"}]},
+    )
+    quote = services.quote_submit(viewer=viewer, actor=ar, quote=quote)
+    meeting = services.review_create(
+        viewer=viewer, actor=ar, data={"title": "周例会", "held_on": "2026-11-02", "unit_code": "ka-sh"}
+    )
+    item = services.review_item_add(
+        viewer=viewer, actor=ar, meeting=meeting, data={"opportunity_id": deal.pk, "decision": "继续跟进"}
+    )
+    assert OpportunityTeamMember.objects.filter(opportunity=deal).count() == 2
+    return HiddenDeal(lead, deal, contact, member, guide, competitor, pain, quote, meeting, item)
+
+
+@pytest.fixture
+def hidden_lead_route(hidden_deal) -> ObjectRoute:
+    return ObjectRoute(
+        {"lead_id": hidden_deal.lead.pk},
+        {"patch": {"version": 1, "name": "被改了"}, "post": {"override_reason": "外人强转"}},
+    )
+
+
+@pytest.fixture
+def hidden_follow_up_route(hidden_deal) -> ObjectRoute:
+    return ObjectRoute({"lead_id": hidden_deal.lead.pk}, {"post": {"note": "外人的跟进"}})
+
+
+def _deal_params(deal: HiddenDeal) -> dict[str, Any]:
+    return {
+        "opportunity_id": deal.opportunity.pk,
+        "key": "solution",
+        "member_id": deal.member.pk,
+        "guide_id": deal.guide.pk,
+        "competitor_id": deal.competitor.pk,
+        "link_id": deal.pain.pk,
+    }
+
+
+@pytest.fixture
+def hidden_deal_route(hidden_deal) -> ObjectRoute:
+    return ObjectRoute(
+        _deal_params(hidden_deal),
+        {
+            "patch": {"version": hidden_deal.opportunity.version, "name": "被改了"},
+            "post": {"to_stage": "lost", "reason": "x"},
+        },
+    )
+
+
+@pytest.fixture
+def hidden_deal_tick_route(hidden_deal) -> ObjectRoute:
+    return ObjectRoute(_deal_params(hidden_deal), {"post": {"done": True, "evidence": "外人勾的"}})
+
+
+@pytest.fixture
+def hidden_deal_team_route(org, hidden_deal) -> ObjectRoute:
+    return ObjectRoute(_deal_params(hidden_deal), {"post": {"user_id": org["outsider"].pk, "role": "fr"}})
+
+
+@pytest.fixture
+def hidden_deal_guide_route(hidden_deal) -> ObjectRoute:
+    return ObjectRoute(
+        _deal_params(hidden_deal), {"post": {"contact_id": hidden_deal.contact.pk, "level": "intervene"}}
+    )
+
+
+@pytest.fixture
+def hidden_deal_competitor_route(hidden_deal) -> ObjectRoute:
+    return ObjectRoute(
+        _deal_params(hidden_deal), {"post": {"name": "外人加的对手"}, "patch": {"threat": "high", "name": "被改了"}}
+    )
+
+
+@pytest.fixture
+def hidden_deal_pain_route(hidden_deal) -> ObjectRoute:
+    return ObjectRoute(_deal_params(hidden_deal), {"post": {"contact_id": hidden_deal.contact.pk, "pain": "外人的痛"}})
+
+
+@pytest.fixture
+def hidden_deal_splits_route(org, hidden_deal) -> ObjectRoute:
+    return ObjectRoute(
+        _deal_params(hidden_deal),
+        {"put": [{"user_id": org["outsider"].pk, "percent": "100", "agreement_ref": "外人自己定的"}]},
+    )
+
+
+@pytest.fixture
+def hidden_quote_route(hidden_deal) -> ObjectRoute:
+    return ObjectRoute(
+        {"quote_id": hidden_deal.quote.pk},
+        {"patch": {"version": hidden_deal.quote.version, "notes": "被改了"}, "post": {"reason": "外人驳回"}},
+    )
+
+
+@pytest.fixture
+def hidden_review_route(hidden_deal) -> ObjectRoute:
+    return ObjectRoute(
+        {"meeting_id": hidden_deal.meeting.pk, "item_id": hidden_deal.item.pk},
+        {"post": {"opportunity_id": hidden_deal.opportunity.pk, "decision": "外人的决定"}},
+    )
+
+
 ROUTES: dict[str, str] = {
     "/api/v1/accounts/{account_id}/confirm-segment": "hidden_segment_route",
     "/api/v1/accounts/{account_id}/tree": "hidden_account_route",
@@ -251,6 +394,32 @@ ROUTES: dict[str, str] = {
     "/api/v1/contacts/{contact_id}/plans/{plan_id}/actions/{action_id}": "hidden_plan_route",
     "/api/v1/interactions/{interaction_id}": "hidden_interaction_route",
     "/api/v1/org-activities/{activity_id}": "hidden_org_activity_route",
+    "/api/v1/leads/{lead_id}": "hidden_lead_route",
+    "/api/v1/leads/{lead_id}/convert": "hidden_lead_route",
+    "/api/v1/leads/{lead_id}/history": "hidden_lead_route",
+    "/api/v1/leads/{lead_id}/follow-ups": "hidden_follow_up_route",
+    "/api/v1/opportunities/{opportunity_id}": "hidden_deal_route",
+    "/api/v1/opportunities/{opportunity_id}/advance": "hidden_deal_route",
+    "/api/v1/opportunities/{opportunity_id}/history": "hidden_deal_route",
+    "/api/v1/opportunities/{opportunity_id}/checklist": "hidden_deal_route",
+    "/api/v1/opportunities/{opportunity_id}/checklist/{key}": "hidden_deal_tick_route",
+    "/api/v1/opportunities/{opportunity_id}/team": "hidden_deal_team_route",
+    "/api/v1/opportunities/{opportunity_id}/team/{member_id}": "hidden_deal_team_route",
+    "/api/v1/opportunities/{opportunity_id}/guides": "hidden_deal_guide_route",
+    "/api/v1/opportunities/{opportunity_id}/guides/{guide_id}": "hidden_deal_guide_route",
+    "/api/v1/opportunities/{opportunity_id}/competitors": "hidden_deal_competitor_route",
+    "/api/v1/opportunities/{opportunity_id}/competitors/{competitor_id}": "hidden_deal_competitor_route",
+    "/api/v1/opportunities/{opportunity_id}/pain-chain": "hidden_deal_pain_route",
+    "/api/v1/opportunities/{opportunity_id}/pain-chain/{link_id}": "hidden_deal_pain_route",
+    "/api/v1/opportunities/{opportunity_id}/splits": "hidden_deal_splits_route",
+    "/api/v1/quotes/{quote_id}": "hidden_quote_route",
+    "/api/v1/quotes/{quote_id}/history": "hidden_quote_route",
+    "/api/v1/quotes/{quote_id}/submit": "hidden_quote_route",
+    "/api/v1/quotes/{quote_id}/approve": "hidden_quote_route",
+    "/api/v1/quotes/{quote_id}/reject": "hidden_quote_route",
+    "/api/v1/reviews/{meeting_id}": "hidden_review_route",
+    "/api/v1/reviews/{meeting_id}/items": "hidden_review_route",
+    "/api/v1/reviews/{meeting_id}/items/{item_id}": "hidden_review_route",
 }
 
 
@@ -325,6 +494,7 @@ def _assert_untouched(org, request) -> None:
     trashed = Account.all_objects.get(pk=routes["trashed_account_route"].params["record_id"])
     assert trashed.deleted_at is not None
     _assert_relationships_untouched(org, routes)
+    _assert_pipeline_untouched(org, request.getfixturevalue("hidden_deal"))
 
 
 def _assert_relationships_untouched(org, routes) -> None:
@@ -350,6 +520,42 @@ def _assert_relationships_untouched(org, routes) -> None:
     activity = OrgActivity.all_objects.get(pk=routes["hidden_org_activity_route"].params["activity_id"])
     assert (activity.outcome, activity.version, activity.deleted_at) == ("", 1, None)
     assert not RelationshipEvaluation.objects.exists()
+
+
+def _assert_pipeline_untouched(org, deal: HiddenDeal) -> None:
+    from irontriangle.pipeline.models import (
+        ChecklistTick,
+        Competitor,
+        Guide,
+        Lead,
+        LeadFollowUp,
+        Opportunity,
+        OpportunityTeamMember,
+        PainChainLink,
+        Quote,
+        ReviewItem,
+        Split,
+    )
+
+    lead = Lead.all_objects.get(pk=deal.lead.pk)
+    assert (lead.name, lead.status, lead.version, lead.deleted_at) == ("外人看不到的线索", "new", 1, None)
+    assert not LeadFollowUp.objects.exists()
+    opportunity = Opportunity.all_objects.select_related("stage").get(pk=deal.opportunity.pk)
+    assert (opportunity.name, opportunity.deleted_at) == ("外人看不到的商机", None)
+    assert opportunity.stage_id == deal.opportunity.stage_id
+    assert opportunity.version == deal.opportunity.version
+    assert sorted(OpportunityTeamMember.objects.filter(opportunity=opportunity).values_list("role", flat=True)) == [
+        "ar",
+        "sr",
+    ]
+    assert [(g.contact_id, g.level) for g in Guide.objects.all()] == [(deal.contact.pk, "advise")]
+    assert [(c.name, c.threat) for c in Competitor.objects.all()] == [("对手甲", "medium")]
+    assert [p.pain for p in PainChainLink.objects.all()] == ["库存高"]
+    assert not Split.objects.exists() and not ChecklistTick.objects.exists()
+    quote = Quote.all_objects.get(pk=deal.quote.pk)
+    assert (quote.status, quote.version, quote.notes, quote.deleted_at) == ("submitted", deal.quote.version, "", None)
+    assert [(i.pk, i.decision) for i in ReviewItem.objects.all()] == [(deal.item.pk, "继续跟进")]
+    assert not OpportunityTeamMember.objects.filter(user=org["outsider"]).exists()
 
 
 def test_every_route_answers_401_without_credentials(org, openapi, request):

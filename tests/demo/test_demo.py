@@ -32,6 +32,18 @@ from irontriangle.common.access import viewer_of
 from irontriangle.demo import data
 from irontriangle.notifications.models import Event
 from irontriangle.org.models import User
+from irontriangle.pipeline.models import (
+    Lead,
+    LeadFollowUp,
+    Opportunity,
+    ProcurementTemplate,
+    Quote,
+    ReviewItem,
+    ReviewMeeting,
+    SalesProcess,
+    Split,
+    StageChange,
+)
 from irontriangle.relationships.cadence import org_cadences, visit_cadence
 from irontriangle.relationships.models import (
     Contact,
@@ -75,6 +87,14 @@ def _snapshot() -> dict[str, Any]:
         "interactions": Interaction.all_objects.count(),
         "activities": OrgActivity.all_objects.count(),
         "evaluations": RelationshipEvaluation.all_objects.count(),
+        "templates": ProcurementTemplate.objects.count(),
+        "leads": list(Lead.all_objects.order_by("pk").values_list("pk", "version", "status")),
+        "follow_ups": LeadFollowUp.objects.count(),
+        "opportunities": list(Opportunity.all_objects.order_by("pk").values_list("pk", "version", "stage_id")),
+        "stage_changes": StageChange.objects.count(),
+        "quotes": list(Quote.all_objects.order_by("pk").values_list("pk", "version", "status")),
+        "splits": Split.objects.count(),
+        "reviews": ReviewItem.objects.count(),
     }
 
 
@@ -90,6 +110,9 @@ def test_the_demo_loads_prints_the_logins_and_a_second_run_changes_nothing(demo)
     assert "already loaded; nothing changed" in again
     assert data.DEMO_PASSWORD in again
     assert _snapshot() == before
+    assert len(before["leads"]) == len(data.LEADS)
+    assert len(before["opportunities"]) == len(data.DEALS)
+    assert before["templates"] == len(data.PROCUREMENT_TEMPLATES) == 3
 
 
 def test_the_demo_loads_only_into_an_empty_database(db):
@@ -277,3 +300,111 @@ def test_relationship_pages_render_for_the_demo_people(demo):
     admin.force_login(User.objects.get(username="admin"))
     for model in ("contact", "interaction", "orgactivity", "ninegridcell", "orgcadencetarget"):
         assert admin.get(f"/admin/relationships/{model}/").status_code == 200, model
+
+
+# --- pipeline -----------------------------------------------------------------------------------------
+
+
+def _leads_in_every_status_with_bant_spin_and_follow_ups() -> None:
+    assert set(Lead.objects.values_list("status", flat=True)) == {
+        "new",
+        "working",
+        "qualified",
+        "disqualified",
+        "converted",
+    }
+    states = {state for lead in Lead.objects.all() for state in (lead.bant_budget, lead.bant_timeline)}
+    assert states == {"unknown", "partial", "confirmed"}
+    assert Lead.objects.exclude(spin_situation="").count() >= 5
+    assert LeadFollowUp.objects.values("lead").distinct().count() >= 5
+    converted = Lead.objects.filter(status="converted")
+    assert converted.count() == 3 and all(lead.opportunity for lead in converted)
+    # One was converted by a manager without BANT, with the reason kept.
+    override = converted.exclude(conversion_override_reason="").get()
+    assert override.missing_bant == ["T"]
+    assert Lead.objects.get(status="disqualified").disqualified_reason
+
+
+def _opportunities_at_every_stage_of_both_processes() -> None:
+    for process in SalesProcess.objects.prefetch_related("stages"):
+        occupied = set(Opportunity.objects.filter(process=process).values_list("stage__code", flat=True))
+        assert occupied == {stage.code for stage in process.stages.all()}, process.code
+    won = Opportunity.objects.filter(stage__outcome="won")
+    lost = Opportunity.objects.filter(stage__outcome="lost")
+    assert won and lost and all(deal.win_loss_reason and deal.closed_on for deal in [*won, *lost])
+    # Every move went through a gate; the one forced open says who and why.
+    override = StageChange.objects.exclude(override_reason="").select_related("by").get()
+    assert override.overridden == ["guide"] and override.by.username == "director"
+    assert Opportunity.objects.filter(checklist_score__gte=70).exists()
+    assert Opportunity.objects.filter(checklist_score__lt=70, stage__outcome="").exists()
+
+
+def _a_multi_team_deal_with_splits_and_a_lead_team() -> None:
+    deal = Opportunity.objects.get(name="宁波基地 2 号高炉在线检测系统")
+    splits = {split.unit.code: split for split in deal.splits.select_related("unit")}
+    assert {code: split.percent for code, split in splits.items()} == {"ka-mfg": 60, "ka-telecom-south": 40}
+    assert all(split.agreement_ref for split in splits.values())
+    assert deal.lead_unit.code == "ka-mfg" and deal.lead_basis == "relationship"
+    # The telecom director manages a unit holding a split: the deal is before him.
+    from irontriangle.pipeline.selectors import opportunities_visible
+
+    assert opportunities_visible(viewer_of(User.objects.get(username="director"))).filter(pk=deal.pk).exists()
+
+
+def _a_quote_below_the_floor_waits_for_a_manager() -> None:
+    quote = Quote.objects.select_related("sr_approved_by").get(status="pending_manager")
+    assert quote.below_floor and quote.margin_percent is not None and quote.margin_percent < 15
+    assert quote.sr_approved_by.username == "sr" and quote.manager_approved_by is None
+    assert Quote.objects.filter(status="approved", below_floor=False).count() >= 4
+    assert Quote.objects.filter(status="draft").exists()
+
+
+def _deal_visits_procurement_templates_and_the_radar() -> None:
+    assert Interaction.objects.filter(opportunity__isnull=False).count() == len(data.DEAL_VISITS)
+    crm = Opportunity.objects.get(name="集团 CRM 平台")
+    assert crm.procurement_template.code == "group-crm"
+    kinds = {
+        (risk.kind, risk.subject_id)
+        for account in Account.objects.all()
+        for risk in account_risks(account)
+        if risk.subject_type == "opportunity"
+    }
+    # The group CRM deal met many people and has the whole buying centre; the Zhejiang deal has neither.
+    assert ("single_threaded", crm.pk) not in kinds and ("procurement_role_uncovered", crm.pk) not in kinds
+    zhejiang = Opportunity.objects.get(name="浙江移动 IT 支撑中心容量扩容")
+    assert ("single_threaded", zhejiang.pk) in kinds and ("procurement_role_uncovered", zhejiang.pk) in kinds
+
+
+def _a_review_meeting_with_decisions() -> None:
+    meeting = ReviewMeeting.objects.get()
+    assert meeting.chair.username == "director" and meeting.participants.count() == 4
+    items = list(meeting.items.all())
+    assert len(items) == 3 and all(item.decision and item.owner_id and item.due_on for item in items)
+
+
+def _pipeline_admin_pages_render() -> None:
+    from django.test import Client
+
+    admin = Client()
+    admin.force_login(User.objects.get(username="admin"))
+    for model in ("salesprocess", "stage", "pipelinesettings", "procurementtemplate", "lead", "opportunity", "quote"):
+        response = admin.get(f"/admin/pipeline/{model}/", follow=True)
+        assert response.status_code == 200, model
+    template = ProcurementTemplate.objects.get(code="group-crm")
+    assert admin.get(f"/admin/pipeline/procurementtemplate/{template.pk}/change/").status_code == 200
+
+
+# One load of the demo serves several checks: loading it is the slow part.
+
+
+def test_leads_deals_splits_and_quotes(demo):
+    _leads_in_every_status_with_bant_spin_and_follow_ups()
+    _opportunities_at_every_stage_of_both_processes()
+    _a_multi_team_deal_with_splits_and_a_lead_team()
+    _a_quote_below_the_floor_waits_for_a_manager()
+
+
+def test_deal_visits_the_radar_reviews_and_the_admin(demo):
+    _deal_visits_procurement_templates_and_the_radar()
+    _a_review_meeting_with_decisions()
+    _pipeline_admin_pages_render()

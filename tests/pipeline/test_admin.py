@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.test import Client
 
 from irontriangle.common.access import viewer_of
 from irontriangle.pipeline.models import PipelineSettings, ProcurementStep, ProcurementTemplate, SalesProcess, Stage
 from irontriangle.pipeline.services import opportunity_create
+
+
+@pytest.fixture(autouse=True)
+def defaults(db):
+    """The configuration rows the migrations install, back after any flushing test on this worker."""
+    from irontriangle.pipeline.defaults import ensure_processes
+    from irontriangle.pipeline.settings import pipeline_settings
+
+    ensure_processes()
+    pipeline_settings()
 
 
 def admin_client(org) -> Client:

@@ -104,7 +104,7 @@ def test_every_risk_names_its_record_and_an_action(org, team_account, owned):
         for risk in risks:
             assert set(risk) >= {"kind", "subject_type", "subject_id", "message", "action"}
             assert risk["message"].strip() and risk["action"].strip()
-            assert risk["subject_type"] in ("contact", "account")
+            assert risk["subject_type"] in ("contact", "account", "opportunity")
 
 
 def test_my_risks_cover_only_the_accounts_i_act_on(org, team_account, owned):

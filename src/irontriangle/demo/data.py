@@ -1437,6 +1437,19 @@ DEAL_VISITS = [
         "请许总参观华东精工交付现场",
     ),
     DealVisit(
+        "gd-pilot", "visit", 16, 10, "ar", ("ar", "sr"), ("gd-vp", "gd-enterprise"),
+        "省级试点范围沟通:罗总要求先上线政企线索与商机管理,谢总负责组织 21 个地市的业务骨干参与需求调研。",
+        "提交试点范围说明书",
+    ),
+    DealVisit(
+        "sz-poc", "meeting", 14, 14, "sr", ("sr", "fr"), ("sz-network", "sz-gm"),
+        "POC 第二阶段启动:5G 专网开通工单从三天缩短到六小时的目标获彭总认可,钟主任负责验收标准。",
+    ),
+    DealVisit(
+        "logistics-crm", "visit", 9, 11, "smb", ("smb",), ("logistics-it",),
+        "Michael Chan 确认 50 个账号与实施范围,合同走香港公司。",
+    ),
+    DealVisit(
         "gz-consulting", "visit", 11, 15, "ar", ("ar",), ("gz-vp",),
         "梁总同意两周调研,调研对象待他指定。",
     ),

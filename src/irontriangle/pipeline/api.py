@@ -6,13 +6,14 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Body, Query, Router, Schema, Status
 from pydantic import Field
 
 from irontriangle.accounts.api import ERRORS
 from irontriangle.accounts.schemas import HistoryOut
 from irontriangle.common.apitools import Id, ListOut, SafeStr, actor, expected_version, viewer
-from irontriangle.common.errors import VersionConflict
+from irontriangle.common.errors import InvalidInput, VersionConflict
 from irontriangle.common.history import history_of
 from irontriangle.common.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from irontriangle.pipeline import checklist, selectors, services
@@ -356,7 +357,7 @@ def tick_checklist(
 
 def _team_out(opportunity: Any) -> list[dict[str, Any]]:
     stage = opportunity.stage
-    weights = {
+    weights: dict[str, int] = {
         OpportunityRole.AR: stage.ar_weight,
         OpportunityRole.SR: stage.sr_weight,
         OpportunityRole.FR: stage.fr_weight,
@@ -582,8 +583,11 @@ def _quote_out(request: HttpRequest, quote_id: int) -> dict[str, Any]:
 
 @router.post("/quotes", response={201: QuoteOut, **ERRORS})
 def create_quote(request: HttpRequest, payload: QuoteIn) -> Any:
+    """An `opportunity_id` the caller cannot see is 422 `unknown_opportunity`, as for any id named in a body."""
     data = payload.model_dump()
-    opportunity = _deal(request, data.pop("opportunity_id"))
+    opportunity = selectors.opportunities_visible(viewer(request)).filter(pk=data.pop("opportunity_id")).first()
+    if opportunity is None:
+        raise InvalidInput.single("opportunity_id", "unknown_opportunity", _("Unknown opportunity."))
     quote = services.quote_create(viewer=viewer(request), actor=actor(request), opportunity=opportunity, data=data)
     return Status(201, _quote_out(request, quote.pk))
 

@@ -6,22 +6,39 @@ deal, no procurement template): then a person ticks the item with evidence, as f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 
 from irontriangle.pipeline.models import (
     ChecklistItem,
     ChecklistTick,
+    Competitor,
+    Guide,
     GuideLevel,
     Opportunity,
     OpportunityRole,
+    OpportunityTeamMember,
+    PainChainLink,
+    Quote,
     QuoteStatus,
     Stage,
     Tool,
 )
-from irontriangle.relationships.models import BuyingRole, Contact, ContactStatus
+from irontriangle.relationships.models import BuyingRole, Contact, ContactStatus, Interaction
 from irontriangle.relationships.selectors import role_q
 
 # A guide who only passes on information does not open doors: the gate wants one who advises or intervenes.
@@ -35,25 +52,6 @@ def _bant(opportunity: Opportunity) -> bool | None:
     return not lead.missing_bant
 
 
-def _power_map(opportunity: Opportunity) -> bool:
-    return Contact.objects.filter(
-        role_q(BuyingRole.DECISION_MAKER), account_id=opportunity.account_id, status=ContactStatus.ACTIVE
-    ).exists()
-
-
-def _guide(opportunity: Opportunity) -> bool:
-    return opportunity.guides.filter(level__in=USEFUL_GUIDES, contact__deleted_at__isnull=True).exists()
-
-
-def _competitors(opportunity: Opportunity) -> bool:
-    competitors = list(opportunity.competitors.all())
-    return bool(competitors) and all(competitor.is_analysed for competitor in competitors)
-
-
-def _role(role: str) -> Callable[[Opportunity], bool]:
-    return lambda opportunity: opportunity.team_members.filter(role=role).exists()
-
-
 def _procurement(opportunity: Opportunity) -> bool | None:
     if opportunity.procurement_template_id is None:
         return None
@@ -62,27 +60,58 @@ def _procurement(opportunity: Opportunity) -> bool | None:
     return not uncovered_roles(opportunity)
 
 
-def contacts_met(opportunity: Opportunity) -> int:
-    return (
-        Contact.objects.filter(interactions__opportunity=opportunity, interactions__deleted_at__isnull=True)
-        .distinct()
-        .count()
+def _team_has(role: str) -> Exists:
+    return Exists(OpportunityTeamMember.objects.filter(opportunity_id=OuterRef("pk"), role=role))
+
+
+def _record_checks() -> dict[str, Any]:
+    """What the records say, one SQL expression per tool, so the whole checklist costs one query."""
+    deal = OuterRef("pk")
+    met = (
+        Interaction.contacts.through.objects.filter(
+            interaction__opportunity_id=deal, interaction__deleted_at__isnull=True
+        )
+        .values("interaction__opportunity_id")
+        .annotate(people=Count("contact_id", distinct=True))
+        .values("people")  # type: ignore[misc]
     )
+    return {
+        Tool.POWER_MAP_MAPPED: Exists(
+            Contact.objects.filter(
+                role_q(BuyingRole.DECISION_MAKER), account_id=OuterRef("account_id"), status=ContactStatus.ACTIVE
+            )
+        ),
+        Tool.PAIN_CHAIN_RECORDED: Exists(PainChainLink.objects.filter(opportunity_id=deal)),
+        Tool.GUIDE_IDENTIFIED: Exists(
+            Guide.objects.filter(opportunity_id=deal, level__in=USEFUL_GUIDES, contact__deleted_at__isnull=True)
+        ),
+        # Analysed means every competitor listed has both its strengths and its weaknesses written down.
+        Tool.COMPETITORS_ANALYSED: ExpressionWrapper(
+            Q(Exists(Competitor.objects.filter(opportunity_id=deal)))
+            & ~Q(Exists(Competitor.objects.filter(Q(strengths="") | Q(weaknesses=""), opportunity_id=deal))),
+            output_field=BooleanField(),
+        ),
+        Tool.SR_ASSIGNED: _team_has(OpportunityRole.SR),
+        Tool.FR_ASSIGNED: _team_has(OpportunityRole.FR),
+        Tool.QUOTE_APPROVED: Exists(Quote.objects.filter(opportunity_id=deal, status=QuoteStatus.APPROVED)),
+        Tool.MULTI_THREADED: GreaterThan(Coalesce(Subquery(met, output_field=IntegerField()), 0), 1),
+    }
 
 
-FACTS: dict[str, Callable[[Opportunity], bool | None]] = {
-    Tool.BANT_CONFIRMED: _bant,
-    Tool.POWER_MAP_MAPPED: _power_map,
-    Tool.PAIN_CHAIN_RECORDED: lambda opportunity: opportunity.pain_chain.exists(),
-    Tool.GUIDE_IDENTIFIED: _guide,
-    Tool.COMPETITORS_ANALYSED: _competitors,
-    Tool.DECISION_PROCESS_RECORDED: lambda opportunity: bool(opportunity.decision_process_notes.strip()),
-    Tool.SR_ASSIGNED: _role(OpportunityRole.SR),
-    Tool.FR_ASSIGNED: _role(OpportunityRole.FR),
-    Tool.QUOTE_APPROVED: lambda opportunity: opportunity.quotes.filter(status=QuoteStatus.APPROVED).exists(),
-    Tool.PROCUREMENT_COVERED: _procurement,
-    Tool.MULTI_THREADED: lambda opportunity: contacts_met(opportunity) > 1,
-}
+def facts_of(opportunity: Opportunity, tools: set[str]) -> dict[str, bool | None]:
+    """True or False where the records decide, None where a person must tick (no lead, no template)."""
+    facts: dict[str, bool | None] = {}
+    if Tool.BANT_CONFIRMED in tools:
+        facts[Tool.BANT_CONFIRMED] = _bant(opportunity)
+    if Tool.PROCUREMENT_COVERED in tools:
+        facts[Tool.PROCUREMENT_COVERED] = _procurement(opportunity)
+    if Tool.DECISION_PROCESS_RECORDED in tools:
+        facts[Tool.DECISION_PROCESS_RECORDED] = bool(opportunity.decision_process_notes.strip())
+    checks = {tool: expression for tool, expression in _record_checks().items() if tool in tools}
+    if checks:
+        row = Opportunity.all_objects.filter(pk=opportunity.pk).annotate(**checks).values(*checks).first() or {}
+        facts.update({tool: bool(row.get(tool)) for tool in checks})
+    return facts
 
 
 @dataclass
@@ -114,11 +143,9 @@ def stages_in_scope(opportunity: Opportunity, stages: Iterable[Stage]) -> list[S
 def evaluate(opportunity: Opportunity, items: Iterable[ChecklistItem]) -> list[ItemState]:
     items = list(items)
     ticks = {tick.key: tick for tick in ChecklistTick.objects.filter(opportunity=opportunity, done=True)}
-    facts: dict[str, bool | None] = {}
+    facts = facts_of(opportunity, {item.tool for item in items if item.tool != Tool.MANUAL})
     states = []
     for item in items:
-        if item.tool != Tool.MANUAL and item.tool not in facts:
-            facts[item.tool] = FACTS[item.tool](opportunity)
         fact = facts.get(item.tool) if item.tool != Tool.MANUAL else None
         tick = ticks.get(item.key)
         states.append(

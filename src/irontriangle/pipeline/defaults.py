@@ -223,3 +223,12 @@ def install_processes(process_model: Any, stage_model: Any, item_model: Any) -> 
                     tool=tool,
                     position=index,
                 )
+
+
+def ensure_processes() -> None:
+    """Install the defaults when no process exists at all (a fresh or flushed database), as the other
+    configurable defaults do; an administrator's edited processes are never touched."""
+    from irontriangle.pipeline.models import ChecklistItem, SalesProcess, Stage
+
+    if not SalesProcess.objects.exists():
+        install_processes(SalesProcess, Stage, ChecklistItem)

@@ -140,7 +140,7 @@ class OpportunitySearchForm(StyledForm):
             field = self.fields[name]
             if isinstance(field, forms.ChoiceField):
                 labels: dict[Any, Any] = {}
-                for key, label in field.choices:  # type: ignore[misc]
+                for key, label in field.choices:  # type: ignore[misc,union-attr]
                     if isinstance(label, list | tuple):
                         labels.update(dict(label))
                     else:

@@ -4,9 +4,10 @@ pain chain, quotes, splits). They shape the input; the services decide."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from irontriangle.accounts.forms import PickerSelect
@@ -28,7 +29,7 @@ DATE = {"type": "date"}
 
 
 def _label(name: str) -> Any:
-    return Opportunity._meta.get_field(name).verbose_name
+    return capfirst(cast(Any, Opportunity._meta.get_field(name)).verbose_name)
 
 
 def _text(rows: int = 3) -> forms.Textarea:
@@ -52,7 +53,7 @@ class OpportunityFormBase(StyledForm):
 
     def __init__(self, *args: Any, templates: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["procurement_template_id"].choices = BLANK + list(templates)
+        cast(forms.ChoiceField, self.fields["procurement_template_id"]).choices = BLANK + list(templates)
 
     def fieldsets(self) -> list[tuple[Any, list[forms.BoundField]]]:
         return [(title, [self[name] for name in names if name in self.fields]) for title, names in self.FIELDSETS]
@@ -90,7 +91,7 @@ class OpportunityCreateForm(OpportunityFormBase):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["account_id"].widget.choices = BLANK + ([account_choice] if account_choice else [])
-        self.fields["process"].choices = [("", _("The account segment's process")), *processes]
+        cast(forms.ChoiceField, self.fields["process"]).choices = [("", _("The account segment's process")), *processes]
         self.fields["process"].help_text = _("Stages and checklist the deal follows.")
 
 
@@ -119,7 +120,7 @@ class OpportunityEditForm(OpportunityFormBase):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner_id"].widget.choices = BLANK + ([owner_choice] if owner_choice else [])
-        self.fields["lead_unit_code"].choices = BLANK + list(units)
+        cast(forms.ChoiceField, self.fields["lead_unit_code"]).choices = BLANK + list(units)
         self.fields["lead_unit_code"].help_text = _("Which team leads when several work on the deal.")
 
 
@@ -128,7 +129,7 @@ def opportunity_initial(opportunity: Opportunity) -> dict[str, Any]:
     initial = {name: getattr(opportunity, name) for name in names}
     initial.update(
         owner_id=opportunity.owner_id,
-        lead_unit_code=opportunity.lead_unit.code if opportunity.lead_unit_id else "",
+        lead_unit_code=opportunity.lead_unit.code if opportunity.lead_unit is not None else "",
         procurement_template_id=opportunity.procurement_template_id,
         version=opportunity.version,
     )
@@ -168,7 +169,7 @@ class GuideForm(StyledForm):
 
     def __init__(self, *args: Any, contacts: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["contact_id"].choices = BLANK + list(contacts)
+        cast(forms.ChoiceField, self.fields["contact_id"]).choices = BLANK + list(contacts)
 
 
 class CompetitorForm(StyledForm):
@@ -187,7 +188,7 @@ class PainForm(StyledForm):
 
     def __init__(self, *args: Any, contacts: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["contact_id"].choices = BLANK + list(contacts)
+        cast(forms.ChoiceField, self.fields["contact_id"]).choices = BLANK + list(contacts)
 
 
 class RejectForm(StyledForm):
@@ -219,7 +220,7 @@ class QuoteForm(StyledForm):
         self.lines: list[dict[str, Any]] = []
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         data = self.data
         columns = {name: data.getlist(f"line_{name}") if hasattr(data, "getlist") else [] for name in self.LINE_FIELDS}
         count = max((len(values) for values in columns.values()), default=0)

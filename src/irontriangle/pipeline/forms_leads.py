@@ -275,8 +275,8 @@ class DisqualifyForm(StyledForm):
 class PeriodForm(StyledForm):
     """The conversion report's period; by default the last twelve months up to today."""
 
-    start = _date(_("From"))
-    end = _date(_("To"))
+    start = _date(_("Since"))
+    end = _date(_("Until"))
 
     def period(self) -> tuple[dt.date, dt.date]:
         values = getattr(self, "cleaned_data", {})
@@ -325,5 +325,5 @@ class ReviewItemForm(StyledForm):
     def __init__(self, *args: Any, opportunities: list[tuple[int, str]], **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "item")
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["opportunity_id"]).choices = BLANK + opportunities
+        cast(forms.ChoiceField, self.fields["opportunity_id"]).choices = [*BLANK, *opportunities]
         self.fields["owner_id"].widget.choices = BLANK

@@ -451,6 +451,7 @@ class Opportunity(BusinessModel):
     HISTORY_HIDDEN_FIELDS = BusinessModel.HISTORY_HIDDEN_FIELDS | {
         "checklist_done",
         "checklist_total",
+        "checklist_score",
         "stage_entered_at",
     }
 

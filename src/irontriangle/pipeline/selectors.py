@@ -7,12 +7,15 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from irontriangle.accounts.models import Account
 from irontriangle.accounts.selectors import account_scope
 from irontriangle.common.access import Viewer, get_visible
+from irontriangle.common.errors import InvalidInput
 from irontriangle.common.pagination import Page, keyset_page
 from irontriangle.common.restricted import require_queryable
+from irontriangle.pipeline.defaults import ensure_processes
 from irontriangle.pipeline.margins import PRICE_ROLES, with_margin_visibility
 from irontriangle.pipeline.models import (
     Lead,
@@ -85,7 +88,7 @@ def is_manager_of(viewer: Viewer, opportunity: Opportunity) -> bool:
     if viewer.is_admin:
         return True
     paths = [opportunity.account.owner_unit.path]
-    if opportunity.lead_unit_id:
+    if opportunity.lead_unit is not None:
         paths.append(opportunity.lead_unit.path)
     return any(viewer.manages_path(path) for path in paths)
 
@@ -193,6 +196,7 @@ def account_opportunities(viewer: Viewer, account: Account, *, limit: int = 50) 
 
 
 def processes() -> list[SalesProcess]:
+    ensure_processes()
     return list(
         SalesProcess.objects.filter(is_active=True).prefetch_related(
             Prefetch("stages", queryset=Stage.objects.order_by("position"))
@@ -201,14 +205,15 @@ def processes() -> list[SalesProcess]:
 
 
 def process_for_segment(segment: str) -> SalesProcess | None:
+    ensure_processes()
     return SalesProcess.objects.filter(is_active=True, segment=segment).order_by("code").first()
 
 
 def first_stage(process: SalesProcess) -> Stage:
-    return (
-        process.stages.filter(outcome="", is_optional=False).order_by("position").first()
-        or process.stages.order_by("position").first()
-    )
+    stage = process.stages.filter(outcome="", is_optional=False).order_by("position").first()
+    if stage is None:
+        raise InvalidInput.single("process", "no_stage", _("This sales process has no open stage."))
+    return stage
 
 
 # --- quotes ------------------------------------------------------------------------------------------
@@ -327,7 +332,9 @@ def reviews_visible(viewer: Viewer) -> QuerySet[ReviewMeeting]:
     queryset = ReviewMeeting.objects.select_related("unit", "chair")
     if viewer.read_all:
         return queryset
-    joined = ReviewMeeting.participants.through.objects.filter(reviewmeeting_id=OuterRef("pk"), user_id=viewer.user_id)
+    joined = ReviewMeeting.participants.through.objects.filter(
+        reviewmeeting_id=OuterRef("pk"), user_id=viewer.user_id or 0
+    )
     return queryset.filter(
         Q(chair_id=viewer.user_id)
         | Q(Exists(joined))

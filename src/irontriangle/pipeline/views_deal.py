@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -64,7 +65,7 @@ THREAT_ORDER = {Threat.HIGH: 0, Threat.MEDIUM: 1, Threat.LOW: 2}
 ROLE_ORDER = [role for role, _label in OpportunityRole.choices]
 
 # Where a person fixes what an automatic checklist item reads, as an anchor of this page or a page elsewhere.
-FIX_AT = {
+FIX_AT: dict[str, str] = {
     Tool.GUIDE_IDENTIFIED: "#guides",
     Tool.COMPETITORS_ANALYSED: "#competitors",
     Tool.PAIN_CHAIN_RECORDED: "#pain-chain",
@@ -254,18 +255,29 @@ def deal_page(who: Viewer, opportunity: Opportunity, **given: Any) -> dict[str, 
     manager = selectors.is_manager_of(who, opportunity)
     stages = list(opportunity.process.stages.order_by("position"))
     # checklist.score and unmet_to_leave read the process's stages: hand them the list already loaded.
-    opportunity.process._prefetched_objects_cache = {"stages": _as_queryset(opportunity, stages)}
+    opportunity.process._prefetched_objects_cache = {"stages": _as_queryset(opportunity, stages)}  # type: ignore[attr-defined]
+    # Loaded once for the checklist's "competitors analysed" and for the card that lists them.
+    prefetch_related_objects([opportunity], "competitors")
     states = checklist.checklist(opportunity)
     team = selectors.opportunity_team(opportunity)
-    units = list(units_visible(who).select_related(None).only("pk", "code", "name", "name_en", "path"))
+    # The pickers of the forms are only loaded for those who may use them.
+    units = (
+        list(units_visible(who).select_related(None).only("pk", "code", "name", "name_en", "path")) if can_edit else []
+    )
     unit_names = {unit.pk: lookups.unit_label(unit) for unit in units}
-    contacts = [
-        (pk, f"{name} · {title}" if title else name)
-        for pk, name, title in contacts_visible(who)
-        .filter(account_id=opportunity.account_id)
-        .order_by("name", "pk")
-        .values_list("pk", "name", "title")[:CONTACTS_SHOWN]
-    ]
+    if opportunity.lead_unit is not None:
+        unit_names.setdefault(opportunity.lead_unit.pk, lookups.unit_label(opportunity.lead_unit))
+    contacts = (
+        [
+            (pk, f"{name} · {title}" if title else name)
+            for pk, name, title in contacts_visible(who)
+            .filter(account_id=opportunity.account_id)
+            .order_by("name", "pk")
+            .values_list("pk", "name", "title")[:CONTACTS_SHOWN]
+        ]
+        if can_edit
+        else []
+    )
     guides = list(opportunity.guides.select_related("contact").order_by("id"))
     pains = list(opportunity.pain_chain.select_related("contact").order_by("contact__name", "id"))
     pain_groups: dict[int, dict[str, Any]] = {}
@@ -275,8 +287,8 @@ def deal_page(who: Viewer, opportunity: Opportunity, **given: Any) -> dict[str, 
     split_people: dict[int, str] = {member.user_id: member.user.label for member in team}
     split_people.setdefault(opportunity.owner_id, opportunity.owner.label)
     for split in splits:
-        if split.user_id:
-            split_people.setdefault(split.user_id, split.user.label)
+        if split.user is not None:
+            split_people.setdefault(split.user.pk, split.user.label)
     holders = [
         (_("Units"), [(f"unit:{unit.code}", unit_names[unit.pk]) for unit in units]),
         (_("People"), [(f"user:{pk}", label) for pk, label in sorted(split_people.items(), key=lambda p: p[1])]),
@@ -285,7 +297,7 @@ def deal_page(who: Viewer, opportunity: Opportunity, **given: Any) -> dict[str, 
     if split_rows is None:
         split_rows = [
             {
-                "holder": f"unit:{split.unit.code}" if split.unit_id else f"user:{split.user_id}",
+                "holder": f"unit:{split.unit.code}" if split.unit is not None else f"user:{split.user_id}",
                 "percent": f"{split.percent.normalize():f}",
                 "kind": split.kind,
                 "agreement_ref": split.agreement_ref,

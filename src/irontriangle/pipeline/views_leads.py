@@ -3,11 +3,11 @@ Thin: selectors in, services out."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Subquery
+from django.db.models import Field, Subquery
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -128,8 +128,14 @@ def _contacts(who: Viewer, account_id: int | None) -> list[tuple[int, str]]:
     ]
 
 
+def _field_label(name: str) -> str:
+    return str(cast(Field, Lead._meta.get_field(name)).verbose_name)
+
+
 def _lead_form(request: HttpRequest, lead: Lead | None, data: Any = None) -> LeadForm:
     who = viewer(request)
+    account_id: int | None
+    owner_id: int | None
     if lead is not None:
         initial = lead_initial(lead)
         account_id, owner_id = lead.account_id, lead.owner_id
@@ -227,17 +233,14 @@ def detail_context(
         {
             "letter": name[0].upper(),
             "name": name,
-            "label": Lead._meta.get_field(f"bant_{name}").verbose_name,
+            "label": _field_label(f"bant_{name}"),
             "state": getattr(lead, f"bant_{name}"),
             "state_label": states.get(getattr(lead, f"bant_{name}"), ""),
             "evidence": getattr(lead, f"{name}_evidence"),
         }
         for name in BANT
     ]
-    spin = [
-        {"label": Lead._meta.get_field(f"spin_{part}").verbose_name, "text": getattr(lead, f"spin_{part}")}
-        for part in SPIN
-    ]
+    spin = [{"label": _field_label(f"spin_{part}"), "text": getattr(lead, f"spin_{part}")} for part in SPIN]
     return {
         "lead": lead,
         "opportunity": opportunity_of(lead),
@@ -373,10 +376,12 @@ def lead_conversion(request: HttpRequest) -> HttpResponse:
     start, end = form.period()
     report = conversion.lead_conversion(who, start=start, end=end)
     titles = {"source": _("By source"), "scenario": _("By purchase scenario"), "segment": _("By segment")}
+    columns = {"source": _("Source"), "scenario": _("Scenario"), "segment": _("Segment")}
     sections = [
         {
             "key": item.dimension,
             "title": titles[item.dimension],
+            "column": columns[item.dimension],
             "rows": item.rows,
             "chart": _chart(item, report.baseline),
         }

@@ -72,9 +72,9 @@ def _opportunity_choices(who: Viewer) -> list[tuple[int, str]]:
         selectors.opportunities_visible(who)
         .filter(stage__outcome="")
         .order_by("-updated_at", "-pk")
-        .only("pk", "name", "account__name", "updated_at")[:OPPORTUNITIES_SHOWN]
+        .values_list("pk", "name", "account__name")[:OPPORTUNITIES_SHOWN]
     )
-    return [(deal.pk, f"{deal.name} · {deal.account.name}") for deal in deals]
+    return [(pk, f"{name} · {account}") for pk, name, account in deals]
 
 
 def detail_context(who: Viewer, meeting: ReviewMeeting, *, item_form: ReviewItemForm | None = None) -> dict[str, Any]:

@@ -36,6 +36,7 @@ class InteractionListFilters(Schema):
     account_id: Id | None = None
     contact_id: Id | None = None
     participant_id: Id | None = None
+    opportunity_id: Id | None = None
     kind: InteractionKind | None = None
     since: Day | None = None
     until: Day | None = None
@@ -54,6 +55,7 @@ def list_interactions(request: HttpRequest, filters: Query[InteractionListFilter
             account_id=filters.account_id,
             contact_id=filters.contact_id,
             participant_id=filters.participant_id,
+            opportunity_id=filters.opportunity_id,
             kind=filters.kind or "",
             since=filters.since,
             until=filters.until,

@@ -38,6 +38,8 @@ RISK_KINDS = [
     ("opponent_decision_maker", _("Opposing decision maker")),
     ("role_uncovered", _("Buying role not covered")),
     ("org_cadence_overdue", _("Organisational cadence overdue")),
+    ("single_threaded", _("Single-threaded opportunity")),
+    ("procurement_role_uncovered", _("Procurement stakeholder not covered")),
 ]
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -91,6 +93,7 @@ class InteractionForm(StyledForm):
     account_id = IdChoiceField(label=_("Account"))
     contact_ids = IdListField(label=_("Contacts met"), widget=forms.CheckboxSelectMultiple)
     participant_ids = PeopleField(label=_("Who went"))
+    opportunity_id = IdChoiceField(label=_("For the opportunity"), required=False)
     minutes = forms.CharField(
         label=_("Minutes"),
         required=False,
@@ -106,7 +109,16 @@ class InteractionForm(StyledForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
 
-    SERVICE_FIELDS = ("kind", "occurred_at", "account_id", "contact_ids", "participant_ids", "minutes", "next_steps")
+    SERVICE_FIELDS = (
+        "kind",
+        "occurred_at",
+        "account_id",
+        "contact_ids",
+        "participant_ids",
+        "opportunity_id",
+        "minutes",
+        "next_steps",
+    )
 
     def __init__(
         self,
@@ -114,10 +126,12 @@ class InteractionForm(StyledForm):
         account_choices: list[tuple[int, str]],
         contact_choices: list[tuple[int, str]],
         people_choices: list[tuple[int, str]],
+        opportunity_choices: list[tuple[int, str]] = (),  # type: ignore[assignment]
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["account_id"]).choices = [("", "—"), *account_choices]
+        cast(forms.ChoiceField, self.fields["opportunity_id"]).choices = [("", "—"), *opportunity_choices]
         cast(forms.ChoiceField, self.fields["contact_ids"]).choices = contact_choices
         cast(forms.ChoiceField, self.fields["participant_ids"]).choices = people_choices
         # Toggle buttons and chips carry their own look; Bootstrap's form-control would box them in.

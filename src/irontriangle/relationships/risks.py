@@ -192,9 +192,9 @@ def opportunity_risks(accounts: list[Account]) -> dict[int, list[Risk]]:
                         "procurement_role_uncovered",
                         "medium",
                         *subject,
-                        _("%(deal)s: nobody at the customer is known as %(roles)s for the procurement step %(step)s.")
+                        _("%(deal)s: nobody at the customer is known as %(roles)s for the procurement step “%(step)s”.")
                         % values,
-                        _("Find out who acts as %(roles)s in %(step)s, add them to the power map and meet them.")
+                        _("Find out who acts as %(roles)s in “%(step)s”, add them to the power map and meet them.")
                         % values,
                     )
                 )

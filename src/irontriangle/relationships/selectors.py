@@ -302,7 +302,8 @@ def _interaction_prefetches() -> tuple[Prefetch, Prefetch]:
 
 
 def interaction_get(viewer: Viewer, pk: Any) -> Interaction:
-    return get_visible(interactions_visible(viewer).prefetch_related(*_interaction_prefetches()), pk)
+    queryset = interactions_visible(viewer).select_related("opportunity__stage")
+    return get_visible(queryset.prefetch_related(*_interaction_prefetches()), pk)
 
 
 @dataclass
@@ -311,6 +312,7 @@ class InteractionFilters:
     account_id: int | None = None
     contact_id: int | None = None
     participant_id: int | None = None
+    opportunity_id: int | None = None
     kind: str = ""
     since: Any = None
     until: Any = None
@@ -329,6 +331,8 @@ def interactions_page(
         queryset = queryset.filter(contacts__id=filters.contact_id)
     if filters.participant_id is not None:
         queryset = queryset.filter(participants__id=filters.participant_id)
+    if filters.opportunity_id is not None:
+        queryset = queryset.filter(opportunity_id=filters.opportunity_id)
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
     if filters.since is not None:

@@ -89,6 +89,21 @@ def account_contacts_for(who: Viewer, account_id: Any) -> list[Contact]:
     )
 
 
+def open_deals_for(who: Viewer, account_id: Any, keep: Any = None) -> list[tuple[int, str]]:
+    """The account's open opportunities the viewer sees, as (id, "name · stage"); `keep` stays listed
+    even when closed, so editing a visit does not drop the deal it served."""
+    from django.db.models import Q
+
+    from irontriangle.pipeline.selectors import opportunities_visible
+
+    pk = to_id(account_id)
+    if not pk:
+        return []
+    wanted = Q(stage__outcome="") | Q(pk=to_id(keep) or 0)
+    deals = opportunities_visible(who).filter(wanted, account_id=pk).order_by("-updated_at")[:50]
+    return [(deal.pk, f"{deal.name} · {deal.stage.name}") for deal in deals]
+
+
 def account_team_people(who: Viewer, account_id: Any) -> list[tuple[int, str]]:
     """The account's owner and team, as (id, name): the people most likely to have gone along."""
     from irontriangle.accounts.selectors import account_team
@@ -167,7 +182,15 @@ def contact_choices(request: HttpRequest) -> HttpResponse:
     ticked = set(ids_of(request.GET.getlist("contact_ids")))
     chosen = set(ids_of(request.GET.getlist("participant_ids")))
     team = [person for person in account_team_people(who, account_id) if person[0] not in chosen]
+    deal_field = InteractionForm(
+        initial={"opportunity_id": to_id(request.GET.get("opportunity_id"))},
+        account_choices=[],
+        contact_choices=[],
+        people_choices=[],
+        opportunity_choices=open_deals_for(who, account_id, request.GET.get("opportunity_id")),
+    )["opportunity_id"]
     context = {
+        "deal_field": deal_field,
         "contacts": account_contacts_for(who, account_id),
         "ticked_contacts": ticked,
         "account_chosen": bool(to_id(account_id)),
@@ -278,10 +301,12 @@ def _interaction_form(
     source: Any = data if data is not None else QueryDict(mutable=True)
     if data is not None:
         account_id = source.get("account_id")
+        deal_id = source.get("opportunity_id")
         contact_ids = ids_of(source.getlist("contact_ids"))
         participant_ids = ids_of(source.getlist("participant_ids"))
     else:
         account_id = initial.get("account_id")
+        deal_id = initial.get("opportunity_id")
         contact_ids = ids_of(initial.get("contact_ids"))
         participant_ids = ids_of(initial.get("participant_ids"))
     accounts, many = editable_account_choices(who, account_id)
@@ -294,10 +319,12 @@ def _interaction_form(
         account_choices=accounts,
         contact_choices=[(contact.pk, contact.name) for contact in contacts],
         people_choices=people,
+        opportunity_choices=open_deals_for(who, account_id, deal_id),
     )
     wire_account_field(form, many=many)
     context = {
         "form": form,
+        "deal_field": form["opportunity_id"],
         "contacts": contacts,
         "ticked_contacts": set(contact_ids),
         "account_chosen": bool(to_id(account_id)),
@@ -332,6 +359,14 @@ def interaction_create(request: HttpRequest) -> HttpResponse:
             if contact is not None and (not account_id or contact.account_id == account_id):
                 account_id = contact.account_id
                 initial["contact_ids"] = [contact.pk]
+        deal_id = to_id(request.GET.get("opportunity"))
+        if deal_id:
+            from irontriangle.pipeline.selectors import opportunities_visible
+
+            deal = opportunities_visible(who).filter(pk=deal_id).first()
+            if deal is not None and (not account_id or deal.account_id == account_id):
+                account_id = deal.account_id
+                initial["opportunity_id"] = deal.pk
         if account_id and actionable_accounts(who).filter(pk=account_id).exists():
             initial["account_id"] = account_id
         else:
@@ -366,6 +401,7 @@ def interaction_edit(request: HttpRequest, interaction_id: int) -> HttpResponse:
         "account_id": interaction.account_id,
         "contact_ids": [contact.pk for contact in interaction.contacts.all()],
         "participant_ids": [person.pk for person in interaction.participants.all()],
+        "opportunity_id": interaction.opportunity_id,
         "minutes": interaction.minutes,
         "next_steps": interaction.next_steps,
         "version": interaction.version,

@@ -71,3 +71,14 @@ def force(deal: Opportunity, to_stage: str, *, manager: User, reason: str = "") 
 
 def amount(value: str) -> Decimal:
     return Decimal(value)
+
+
+def ensure_processes() -> None:
+    """Browser tests flush the database between tests, the default processes of the migration with it."""
+    from irontriangle.pipeline.defaults import install_processes
+    from irontriangle.pipeline.models import ChecklistItem, PipelineSettings, SalesProcess, Stage
+
+    if not SalesProcess.objects.exists():
+        install_processes(SalesProcess, Stage, ChecklistItem)
+    if not PipelineSettings.objects.exists():
+        PipelineSettings.objects.create()

@@ -77,10 +77,8 @@ def test_columns_stage_badge_score_and_navbar(client, org, deals):
     assert 'data-testid="checklist-score"' in page and "Pipeline" in page
     assert 'data-testid="nav-opportunities"' in page
     # The pipeline menu is the active one.
-    assert (
-        'nav-link dropdown-toggle active" href="#" role="button" data-bs-toggle="dropdown" aria-expanded="false" data-testid="pipeline-menu"'
-        in page
-    )
+    menu = page[: page.index('data-testid="pipeline-menu"')]
+    assert menu[menu.rindex("<a ") :].startswith('<a class="nav-link dropdown-toggle active"')
 
 
 def test_filters_narrow_and_live_search_answers_with_results_only(client, org, deals):
@@ -166,7 +164,7 @@ def test_who_sees_every_margin_may_sort_and_filter_by_it(client, org, deals):
     page = client.get("/opportunities/").content.decode()
     assert 'value="-margin_percent"' in page and 'name="min_margin_percent"' in page
     response = client.get("/opportunities/", {"sort": "-margin_percent"})
-    assert [deal.name for deal in response.context["rows"]][0] == "移动云平台"
+    assert response.context["rows"][0].name == "移动云平台"
     assert names(client.get("/opportunities/", {"min_margin_percent": "30"})) == {"移动云平台"}
     client.force_login(org["finance_user"])  # sees every margin, not every deal: may still sort by it
     assert 'value="-margin_percent"' in client.get("/opportunities/").content.decode()

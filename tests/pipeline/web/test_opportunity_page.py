@@ -9,7 +9,7 @@ import pytest
 from irontriangle.common.access import viewer_of
 from irontriangle.pipeline import services
 from irontriangle.pipeline.models import Opportunity, Quote, QuoteStatus, Split
-from tests.factories import add_to_team, make_account, make_contact, make_user
+from tests.factories import add_to_team, log_interaction, make_account, make_contact, make_user
 
 WHO = [("ar", 200), ("sr", 200), ("manager", 200), ("outsider", 404)]
 
@@ -110,10 +110,12 @@ def test_pulse_and_writes_answer_404_to_an_outsider(client, org, deal):
 
 def test_page_query_count_is_bounded(client, org, deal, django_assert_max_num_queries):
     _quote(org, deal)
+    boss = deal.guides.get().contact
+    log_interaction(deal.account, opportunity_id=deal.pk, contact_ids=[boss.pk], minutes="交流扩容方案")
     client.force_login(org["sr"])
-    # Measured at 36 with a quote, guides, competitors, pain chain and the team; the checklist alone asks
-    # about a dozen facts of the records (one query each).
-    with django_assert_max_num_queries(1):
+    # Measured at 32 for an editor with a quote, a visit, guides, competitors, pain chain and the team,
+    # whatever their number; the checklist alone asks about a dozen facts of the records.
+    with django_assert_max_num_queries(32):
         assert client.get(_url(deal)).status_code == 200
 
 

@@ -244,13 +244,15 @@ def pain_link_remove(*, viewer: Viewer, actor: User, opportunity: Opportunity, l
 
 def _split_of(opportunity: Opportunity, row: dict[str, Any], index: int, errors: list[FieldError]) -> Split | None:
     field = f"splits.{index}"
-    unit_code, user_id = row.get("unit_code"), row.get("user_id")
+    unit_code: Any = row.get("unit_code")
+    user_id: Any = row.get("user_id")
+    percent: Any = row.get("percent")
     if bool(unit_code) == bool(user_id):
         errors.append(FieldError(field, "one_holder", _("Name either a unit or a person.")))
         return None
     split = Split(
         opportunity=opportunity,
-        percent=row.get("percent"),
+        percent=percent,
         kind=row.get("kind") or SplitKind.REVENUE,
         agreement_ref=text(row.get("agreement_ref")),
     )

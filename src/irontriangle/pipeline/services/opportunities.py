@@ -23,6 +23,7 @@ from irontriangle.common.services import (
 )
 from irontriangle.org.models import OrgUnit, User
 from irontriangle.pipeline import checklist
+from irontriangle.pipeline.defaults import ensure_processes
 from irontriangle.pipeline.models import (
     ChecklistTick,
     Lead,
@@ -97,6 +98,7 @@ def _assign(opportunity: Opportunity, data: dict[str, Any], errors: list[FieldEr
 
 
 def _process_for(account: Account, code: str | None) -> SalesProcess:
+    ensure_processes()
     if code:
         process = SalesProcess.objects.filter(code=code, is_active=True).first()
         if process is None:

@@ -44,15 +44,15 @@ def _lines(quote: Quote, rows: list[dict[str, Any]]) -> list[QuoteLine]:
     if not rows:
         errors.append(FieldError("lines", "required", _("A quote needs at least one line.")))
     for index, row in enumerate(rows):
-        line = QuoteLine(
-            quote=quote,
-            position=index + 1,
-            product=text(row.get("product")),
-            quantity=row.get("quantity"),
-            list_price=row.get("list_price"),
-            discount=row.get("discount") if row.get("discount") is not None else Decimal("0"),
-            unit_cost=row.get("unit_cost") if row.get("unit_cost") is not None else Decimal("0"),
+        values: dict[str, Any] = {"discount": Decimal("0"), "unit_cost": Decimal("0")}
+        values.update(
+            {
+                name: row[name]
+                for name in ("quantity", "list_price", "discount", "unit_cost")
+                if row.get(name) is not None
+            }
         )
+        line = QuoteLine(quote=quote, position=index + 1, product=text(row.get("product")), **values)
         try:
             line.full_clean(exclude=["quote"])
         except Exception as exc:  # a ValidationError per field: name the line and the field

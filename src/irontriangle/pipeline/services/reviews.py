@@ -29,9 +29,10 @@ def review_create(*, viewer: Viewer, actor: User, data: dict[str, Any]) -> Revie
         raise InvalidInput.single("unit_code", "unknown_unit", _("Unknown org unit."))
     if not (viewer.is_admin or unit.pk in viewer.unit_ids or viewer.manages_path(unit.path)):
         raise InvalidInput.single("unit_code", "not_your_unit", _("You may hold reviews only for your own units."))
+    held_on: Any = data.get("held_on")
     meeting = ReviewMeeting(
         title=text(data.get("title")),
-        held_on=data.get("held_on"),
+        held_on=held_on,
         unit=unit,
         chair=actor,
         notes=text(data.get("notes")),

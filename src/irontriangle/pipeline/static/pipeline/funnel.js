@@ -1,4 +1,4 @@
-/* The funnel chart: one ECharts funnel per sales process, from the figures of the table beside it. */
+/* The funnel chart: open deals per stage as horizontal bars, one chart per sales process, from the figures of the table beside it. */
 (function () {
   "use strict";
 
@@ -11,22 +11,16 @@
   function draw(el) {
     var data = JSON.parse(document.getElementById(el.dataset.funnelChart).textContent);
     var chart = echarts.init(el, null, { renderer: "svg" });
-    var max = Math.max.apply(null, data.counts.concat([1]));
     var items = data.stages.map(function (name, index) {
       return {
         name: name,
-        // An empty stage still shows as a thin band, so that the funnel keeps every step.
-        value: Math.max(data.counts[index], max * 0.04),
+        value: data.counts[index],
         count: data.counts[index],
         amount: data.amounts[index],
         conversion: data.conversions[index],
         itemStyle: { color: PALETTE[index % PALETTE.length] },
       };
     });
-    function describe(item) {
-      var text = item.name + ": " + item.count + " · " + amount(item.amount) + (data.currency ? " " + data.currency : "");
-      return text;
-    }
     chart.setOption({
       animation: false,
       tooltip: {
@@ -43,25 +37,23 @@
           return lines.join("<br>");
         },
       },
+      // Horizontal bars, widest stage first: readable on a phone, where a funnel's narrow end hides its labels.
+      grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
+      xAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: "#e9edf3" } }, max: function (v) { return Math.max(1, Math.ceil(v.max * 1.35)); } },
+      yAxis: { type: "category", inverse: true, data: data.stages, axisTick: { show: false }, axisLabel: { color: "#12355b", width: 110, overflow: "truncate" } },
       series: [{
-        type: "funnel",
-        sort: "none",
-        left: "4%",
-        right: "4%",
-        top: 8,
-        bottom: 8,
-        minSize: "18%",
-        maxSize: "100%",
-        gap: 3,
+        type: "bar",
+        barMaxWidth: 34,
+        data: items.map(function (item) { return Object.assign({}, item, { value: item.count }); }),
         label: {
           show: true,
-          position: "inside",
-          color: "#fff",
-          fontSize: 12,
-          formatter: function (params) { return describe(params.data); },
+          position: "right",
+          color: "#12355b",
+          formatter: function (params) {
+            var item = params.data;
+            return item.count + " · " + amount(item.amount) + (data.currency ? " " + data.currency : "");
+          },
         },
-        labelLine: { show: false },
-        data: items,
       }],
     });
     window.addEventListener("resize", function () { chart.resize(); });

@@ -6,6 +6,9 @@
     var source = document.getElementById(el.dataset.conversionChart);
     if (!source || !window.echarts) return;
     var data = JSON.parse(source.textContent);
+    // The first category on top: a category axis draws from the bottom, so hand it the lists reversed
+    // (rather than inverting the axis, which would also put the baseline's label at the bottom).
+    ["categories", "rates", "created", "converted"].forEach(function (key) { data[key] = data[key].slice().reverse(); });
     var highest = Math.max.apply(null, data.rates.map(function (rate) { return rate || 0; }).concat([data.baseline]));
     var chart = echarts.init(el, null, { renderer: "svg" });
     chart.setOption({
@@ -29,7 +32,7 @@
         axisLabel: { formatter: "{value}%" },
         splitLine: { lineStyle: { color: "#e9edf3" } },
       },
-      yAxis: { type: "category", data: data.categories, inverse: true, axisTick: { show: false } },
+      yAxis: { type: "category", data: data.categories, axisTick: { show: false } },
       series: [{
         name: data.labels.rate,
         type: "bar",

@@ -132,3 +132,32 @@ def team_account(org: dict[str, Any]) -> Any:
     account = make_account(org["ar"], name="中国移动上海公司", segment="ka", tier="s")
     add_to_team(account, org["sr"], "sr")
     return account
+
+
+def install_configuration_defaults() -> None:
+    """The configuration rows the data migrations install, through the same code that reinstalls
+    them when a table is found empty."""
+    from irontriangle.accounts.profiling import enabled_rules, matrix_settings
+    from irontriangle.pipeline.defaults import ensure_processes
+    from irontriangle.pipeline.settings import pipeline_settings
+    from irontriangle.relationships.cadence import cadence_targets
+    from irontriangle.relationships.selectors import nine_grid_actions, relationship_settings
+
+    matrix_settings()
+    enabled_rules()
+    relationship_settings()
+    nine_grid_actions()
+    cadence_targets()
+    ensure_processes()
+    pipeline_settings()
+
+
+@pytest.fixture(autouse=True)
+def _configuration_survives_flushes(request: Any, django_db_blocker: Any) -> Iterator[None]:
+    """A transactional test (the browser tests) ends by flushing every table, the migrations' rows
+    included; the next test on the same worker expects them, as on a fresh database. This fixture is
+    set up first, so it is torn down after the flush: put the rows back there."""
+    yield
+    if "transactional_db" in request.fixturenames:
+        with django_db_blocker.unblock():
+            install_configuration_defaults()

@@ -153,11 +153,14 @@ def install_configuration_defaults() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _configuration_survives_flushes(request: Any, django_db_blocker: Any) -> Iterator[None]:
-    """A transactional test (the browser tests) ends by flushing every table, the migrations' rows
-    included; the next test on the same worker expects them, as on a fresh database. This fixture is
-    set up first, so it is torn down after the flush: put the rows back there."""
-    yield
-    if "transactional_db" in request.fixturenames:
-        with django_db_blocker.unblock():
-            install_configuration_defaults()
+def _configuration_rows(request: Any) -> None:
+    """Tests that run inside a transaction expect the rows the migrations install. A transactional test
+    (the browser tests, the concurrency test) ends by flushing every table, and on a shared worker the
+    next test would find them gone; so each test puts back what is missing, inside its own transaction.
+    Transactional tests need nothing: the code reinstalls defaults it finds missing."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
+    if transactional or not (marker or "db" in request.fixturenames):
+        return
+    request.getfixturevalue("db")
+    install_configuration_defaults()

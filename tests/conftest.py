@@ -135,19 +135,15 @@ def team_account(org: dict[str, Any]) -> Any:
 
 
 def install_configuration_defaults() -> None:
-    """The configuration rows the data migrations install, through the same code that reinstalls
-    them when a table is found empty."""
+    """The configuration rows the data migrations install (KA rules, matrix settings, sales processes,
+    pipeline settings), through the same code that reinstalls them when a table is found empty. Rows
+    installed on first use, not by a migration, are left to that first use."""
     from irontriangle.accounts.profiling import enabled_rules, matrix_settings
     from irontriangle.pipeline.defaults import ensure_processes
     from irontriangle.pipeline.settings import pipeline_settings
-    from irontriangle.relationships.cadence import cadence_targets
-    from irontriangle.relationships.selectors import nine_grid_actions, relationship_settings
 
     matrix_settings()
     enabled_rules()
-    relationship_settings()
-    nine_grid_actions()
-    cadence_targets()
     ensure_processes()
     pipeline_settings()
 

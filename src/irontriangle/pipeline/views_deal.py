@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from irontriangle.accounts.models import Account
+from irontriangle.accounts.selectors import accounts_visible
 from irontriangle.common.access import Viewer
 from irontriangle.common.errors import Forbidden, InvalidInput
 from irontriangle.common.history import history_of
@@ -458,7 +458,7 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"currency": "CNY", "project_type": "company_led"}
     if choice is not None:
         initial["account_id"] = choice[0]
-        account = Account.objects.filter(pk=choice[0]).only("segment", "currency").first()
+        account = accounts_visible(who).filter(pk=choice[0]).first()
         process = selectors.process_for_segment(account.segment) if account else None
         if process is not None:
             initial["process"] = process.code

@@ -83,13 +83,19 @@ class Session:
         self.page.click("button[type=submit]")
         self.page.wait_for_url(self.base_url + "/")
 
-    def switch_language(self, code: str) -> None:
+    def open_navbar_menu(self, testid: str) -> None:
+        """Open a navbar dropdown and wait until its items are shown, on a phone unfolding the bar first."""
         toggler = self.page.locator(".navbar-toggler")
         # On a phone the menu folds away; open it unless it is open already (a second click closes it).
+        # The fold animates, and a click on a dropdown while it slides lands on nothing: wait for the end.
         if toggler.is_visible() and not self.page.locator("#main-nav.show").count():
             toggler.click()
             self.page.locator("#main-nav.show").wait_for()
-        self.page.click("[data-testid=language-menu]")
+        self.page.click(f"[data-testid={testid}]")
+        self.page.locator(f"[data-testid={testid}] + .dropdown-menu.show").wait_for()
+
+    def switch_language(self, code: str) -> None:
+        self.open_navbar_menu("language-menu")
         with self.page.expect_navigation():
             self.page.click(f".navbar [data-testid=lang-{code}]")
 

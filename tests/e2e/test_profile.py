@@ -14,10 +14,7 @@ pytestmark = [pytest.mark.e2e]
 
 def _open_profile(session):
     page = session.page
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
-    page.click("[data-testid=user-menu]")
+    session.open_navbar_menu("user-menu")
     with page.expect_navigation():
         page.click("[data-testid=profile-link]")
     assert page.url.endswith("/profile/")

@@ -136,9 +136,12 @@ def team_account(org: dict[str, Any]) -> Any:
 
 def install_configuration_defaults() -> None:
     """The configuration rows the data migrations install (KA rules, matrix settings, sales processes,
-    pipeline settings), through the same code that reinstalls them when a table is found empty. Rows
-    installed on first use, not by a migration, are left to that first use."""
+    pipeline settings, milestone templates, collection settings), through the same code that reinstalls
+    them when a table is found empty. Rows installed on first use, not by a migration, are left to that
+    first use."""
     from irontriangle.accounts.profiling import enabled_rules, matrix_settings
+    from irontriangle.collections.defaults import ensure_templates
+    from irontriangle.collections.services import collection_settings
     from irontriangle.pipeline.defaults import ensure_processes
     from irontriangle.pipeline.settings import pipeline_settings
 
@@ -146,6 +149,8 @@ def install_configuration_defaults() -> None:
     enabled_rules()
     ensure_processes()
     pipeline_settings()
+    ensure_templates()
+    collection_settings()
 
 
 @pytest.fixture(autouse=True)

@@ -148,3 +148,21 @@ def pass_verify_gate(opportunity: Any, *, by: User | None = None) -> Any:
         checklist_tick(viewer=viewer, actor=actor, opportunity=opportunity, key="bant", done=True, evidence="预算已批")
     guide_add(viewer=viewer, actor=actor, opportunity=opportunity, data={"contact_id": guide.pk, "level": "advise"})
     return Opportunity.all_objects.get(pk=opportunity.pk)
+
+
+def make_contract(opportunity: Any, *, by: User | None = None, milestones: Any = None, **data: Any):
+    """A contract on the deal; `milestones` is a list of rows for PUT `/milestones` (or a template code)."""
+    from datetime import date
+
+    from irontriangle.collections.models import MilestoneTemplate
+    from irontriangle.collections.services import contract_create, milestones_replace, template_rows
+
+    actor = by or opportunity.owner
+    data.setdefault("number", f"HT-{opportunity.pk}-{date.today():%Y%m%d}")
+    data.setdefault("signed_on", date.today())
+    contract = contract_create(viewer=viewer_of(actor), actor=actor, opportunity=opportunity, data=data)
+    if isinstance(milestones, str):
+        milestones = template_rows(MilestoneTemplate.objects.get(code=milestones))
+    if milestones:
+        milestones_replace(viewer=viewer_of(actor), actor=actor, contract=contract, rows=milestones)
+    return contract

@@ -9,6 +9,7 @@ from irontriangle import __version__
 from irontriangle.accounts.api import router as accounts_router
 from irontriangle.accounts.api_intelligence import router as intelligence_router
 from irontriangle.accounts.api_ownership import router as ownership_router
+from irontriangle.collections.api import router as collections_router
 from irontriangle.common.api import router as common_router
 from irontriangle.common.apitools import AUTH, install_error_handlers
 from irontriangle.notifications.api import router as notifications_router
@@ -43,5 +44,6 @@ api.add_router("", relationships_router)
 api.add_router("", activity_router)
 api.add_router("", pipeline_router)
 api.add_router("", pipeline_reports_router)
+api.add_router("", collections_router)
 api.add_router("", notifications_router)
 api.add_router("", common_router)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "irontriangle.accounts",
     "irontriangle.relationships",
     "irontriangle.pipeline",
+    "irontriangle.collections",
     "irontriangle.notifications",
     "irontriangle.web",
 ]
@@ -151,6 +152,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": DATA_DIR / "media"}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Evidence files (contracts, delivery notes, invoices) live outside the web root, under random names,
+# and are served only through an access-checked view.
+EVIDENCE_ROOT = DATA_DIR / "evidence"
+EVIDENCE_MAX_BYTES = envconfig.env_int("IRONTRIANGLE_EVIDENCE_MAX_MB", 20) * 1024 * 1024
 
 # --- background work -------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -1319,7 +1319,6 @@ DEALS = [
         ticks=(
             ("bant", "高总确认 1,200 万预算,2026 年内签约"),
             ("bid_submitted", "集团集中采购投标文件已递交"),
-            ("milestones", "回款节点:签约 30%、上线 40%、验收 30%,已写入合同"),
         ),
         quotes=(
             QuoteEntry(

@@ -572,6 +572,9 @@ def _deal(
             ],
         )
     for stage in deal.path:
+        if stage == "won" and opportunity.process.code == "ka":
+            # The KA gate to won wants the payment milestones agreed in a signed contract.
+            make_demo_contract(owner, opportunity, today)
         if deal.override and deal.override[0] == stage:
             manager = users[deal.override[1]]
             opportunity = opportunity_advance(
@@ -587,6 +590,20 @@ def _deal(
             for entry in deal.quotes:
                 _quote(users, owner, opportunity, entry)
     return opportunity
+
+
+def make_demo_contract(owner: User, opportunity: Opportunity, today: date) -> None:
+    from irontriangle.collections.models import MilestoneTemplate
+    from irontriangle.collections.services import contract_create, milestones_replace, template_rows
+
+    as_owner: dict[str, Any] = {"viewer": viewer_of(owner), "actor": owner}
+    contract = contract_create(
+        **as_owner,
+        opportunity=opportunity,
+        data={"number": f"HT-{today:%Y}-{opportunity.pk:04d}", "signed_on": today - timedelta(days=30)},
+    )
+    rows = template_rows(MilestoneTemplate.objects.get(code="30-60-10"))
+    milestones_replace(**as_owner, contract=contract, rows=rows)
 
 
 def _quote(users: dict[str, User], owner: User, opportunity: Opportunity, entry: data.QuoteEntry) -> None:

@@ -80,6 +80,22 @@ EVENT_KINDS = [
     "quote.pending_manager",
     "quote.approved",
     "quote.rejected",
+    "contract.created",
+    "contract.updated",
+    "contract.deleted",
+    "contract.milestones_changed",
+    "contract.decision_chain_changed",
+    "contract.checklist_changed",
+    "milestone.invoiced",
+    "milestone.disputed",
+    "milestone.dispute_resolved",
+    "milestone.due_soon",
+    "milestone.overdue",
+    "payment.recorded",
+    "payment.reversed",
+    "evidence.uploaded",
+    "evidence.removed",
+    "collection_action.logged",
 ]
 
 RETRY_BASE_SECONDS = 30

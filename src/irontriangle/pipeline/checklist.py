@@ -66,6 +66,8 @@ def _team_has(role: str) -> Exists:
 
 def _record_checks() -> dict[str, Any]:
     """What the records say, one SQL expression per tool, so the whole checklist costs one query."""
+    from irontriangle.collections.models import Contract, PaymentMilestone
+
     deal = OuterRef("pk")
     met = (
         Interaction.contacts.through.objects.filter(
@@ -95,6 +97,12 @@ def _record_checks() -> dict[str, Any]:
         Tool.FR_ASSIGNED: _team_has(OpportunityRole.FR),
         Tool.QUOTE_APPROVED: Exists(Quote.objects.filter(opportunity_id=deal, status=QuoteStatus.APPROVED)),
         Tool.MULTI_THREADED: GreaterThan(Coalesce(Subquery(met, output_field=IntegerField()), 0), 1),
+        # Agreed means written into a contract: its milestones were accepted only if they add up to it.
+        Tool.MILESTONES_AGREED: Exists(
+            Contract.objects.filter(
+                Exists(PaymentMilestone.objects.filter(contract_id=OuterRef("pk"))), opportunity_id=deal
+            )
+        ),
     }
 
 

@@ -88,7 +88,7 @@ KA_STAGES: list[dict[str, Any]] = [
         "fc": "commit",
         "w": (50, 20, 30),
         "items": [
-            ("milestones", "Payment milestones agreed", "回款节点已与客户约定", True, "manual"),
+            ("milestones", "Payment milestones agreed", "回款节点已与客户约定", True, "milestones_agreed"),
             ("fr", "FR on the deal team", "交付经理已加入", True, "fr_assigned"),
             ("contract_review", "Contract reviewed by legal", "合同已经法务审核", False, "manual"),
         ],

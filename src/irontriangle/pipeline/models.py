@@ -121,6 +121,7 @@ class Tool(models.TextChoices):
     QUOTE_APPROVED = "quote_approved", _("Quote approved")
     PROCUREMENT_COVERED = "procurement_covered", _("Procurement stakeholders covered")
     MULTI_THREADED = "multi_threaded", _("More than one contact met")
+    MILESTONES_AGREED = "milestones_agreed", _("Contract with payment milestones")
 
 
 class ChecklistItem(models.Model):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("contacts/", include("irontriangle.relationships.urls_contacts")),
     path("", include("irontriangle.relationships.urls_activity")),
     path("", include("irontriangle.pipeline.urls")),
+    path("", include("irontriangle.collections.urls")),
     path("notifications/", include("irontriangle.notifications.urls")),
     path("profile/", include("irontriangle.org.urls")),
 ]

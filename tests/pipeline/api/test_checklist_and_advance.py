@@ -8,7 +8,7 @@ import pytest
 
 from irontriangle.pipeline.models import ChecklistTick, Opportunity, StageChange
 from tests.conftest import api_as
-from tests.factories import make_contact, make_user, pass_verify_gate
+from tests.factories import make_contact, make_contract, make_user, pass_verify_gate
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +179,8 @@ def test_winning_needs_a_reason_and_the_last_gate(org, deal):
     assert _unmet(client.post(f"/opportunities/{deal.pk}/advance", {"reason": "价格优势"})) == ["fr", "milestones"]
     fr = make_user("fr_user", units=[org["units"]["shanghai"]])
     client.post(f"/opportunities/{deal.pk}/team", {"user_id": fr.pk, "role": "fr"})
-    client.post(f"/opportunities/{deal.pk}/checklist/milestones", {"done": True, "evidence": "合同附件三"})
+    # Agreed milestones are a contract's schedule, not a tick.
+    make_contract(Opportunity.objects.get(pk=deal.pk), number="HT-WIN", milestones="30-60-10")
 
     no_reason = client.post(f"/opportunities/{deal.pk}/advance", {})
     assert no_reason.status_code == 422 and no_reason.json()["errors"][0]["field"] == "reason"

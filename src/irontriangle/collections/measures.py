@@ -1,0 +1,198 @@
+"""Collection measures (SPEC §7): ageing, the collection cycle (DSO), the down-payment ratio and money
+collected against plan, per unit and per person, over what the viewer may see.
+
+DSO is the finance definition: money receivable today ÷ money billed over the period × the period's
+days. A milestone is billed on its invoice date, or else on its due date; it is receivable from then
+until paid. The average days to collect weighs each payment received in the period by its amount.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
+
+from irontriangle.collections.models import Contract, MilestoneKind, PaymentMilestone
+from irontriangle.collections.selectors import contracts_visible, milestones_visible, payments_visible
+from irontriangle.collections.state import BUCKET_CODES, OUTSTANDING, bucket_q, unpaid_q
+from irontriangle.common.access import Viewer
+from irontriangle.common.money import quantize
+
+ZERO = Decimal("0")
+GROUPS = {
+    # group -> (milestone lookup prefix for the key, label lookup)
+    "unit": ("contract__account__owner_unit_id", "contract__account__owner_unit__name"),
+    "ar": ("contract__ar_id", "contract__ar__display_name"),
+    "fr": ("contract__fr_id", "contract__fr__display_name"),
+}
+
+
+def _money_sum(expression: Any, condition: Q | None = None) -> Coalesce:
+    value = Case(When(condition, then=expression), default=Value(ZERO)) if condition is not None else expression
+    return Coalesce(Sum(value, output_field=DecimalField()), Value(ZERO), output_field=DecimalField())
+
+
+@dataclass
+class AgeingRow:
+    key: int | None
+    label: str
+    buckets: dict[str, Decimal]
+    total: Decimal
+
+
+def ageing(viewer: Viewer, group: str, today: date) -> list[AgeingRow]:
+    key, label = GROUPS[group]
+    sums = {code: _money_sum(OUTSTANDING, bucket_q(code, today)) for code in BUCKET_CODES}
+    rows = milestones_visible(viewer, today).filter(unpaid_q()).values(key, label).annotate(**sums).order_by(label)
+    result = [
+        AgeingRow(
+            row[key],
+            row[label] or "",
+            {code: row[code] for code in BUCKET_CODES},
+            sum((row[c] for c in BUCKET_CODES), ZERO),
+        )
+        for row in rows
+    ]
+    return sorted(result, key=lambda row: -row.total)
+
+
+@dataclass
+class CycleRow:
+    key: int | None
+    label: str
+    receivable: Decimal = ZERO
+    billed: Decimal = ZERO
+    dso_days: Decimal | None = None
+    collected: Decimal = ZERO
+    average_days_to_collect: Decimal | None = None
+    _weighted_days: Decimal = field(default=ZERO, repr=False)
+
+
+def _billed_on() -> Coalesce:
+    return Coalesce("invoiced_on", "due")
+
+
+def collection_cycle(viewer: Viewer, group: str, today: date, days: int = 90) -> list[CycleRow]:
+    key, label = GROUPS[group]
+    start = today - timedelta(days=days)
+    milestones = milestones_visible(viewer, today).annotate(billed_on=_billed_on())
+    rows: dict[Any, CycleRow] = {}
+    for group_row in (
+        milestones.filter(billed_on__lte=today)
+        .values(key, label)
+        .annotate(
+            receivable=_money_sum(OUTSTANDING),
+            billed=_money_sum("amount", Q(billed_on__gt=start)),
+        )
+        .order_by()
+    ):
+        rows[group_row[key]] = CycleRow(
+            group_row[key], group_row[label] or "", group_row["receivable"], group_row["billed"]
+        )
+    payments = (
+        payments_visible(viewer)
+        .filter(received_on__gt=start, received_on__lte=today)
+        .annotate(billed_on=Coalesce("milestone__invoiced_on", "milestone__due"))
+        .values_list(f"milestone__{key}", f"milestone__{label}", "amount", "received_on", "billed_on")
+    )
+    for pk, name, amount, received_on, billed_on in payments.iterator():
+        entry = rows.setdefault(pk, CycleRow(pk, name or ""))
+        entry.collected += amount
+        if billed_on is not None:
+            entry._weighted_days += amount * max((received_on - billed_on).days, 0)
+    for entry in rows.values():
+        if entry.billed > 0:
+            entry.dso_days = quantize(entry.receivable / entry.billed * days)
+        if entry.collected > 0:
+            entry.average_days_to_collect = quantize(entry._weighted_days / entry.collected)
+    return sorted(rows.values(), key=lambda row: (row.dso_days is None, -(row.dso_days or 0)))
+
+
+def down_payment_ratio(contract_amount: Decimal, down_payments: Decimal) -> Decimal | None:
+    return quantize(down_payments * 100 / contract_amount) if contract_amount else None
+
+
+def with_down_payment(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
+    """Annotate each contract with its down-payment amount (what the customer pays on signing)."""
+    return queryset.annotate(
+        down_payment=_money_sum(
+            "milestones__amount",
+            Q(milestones__kind=MilestoneKind.DOWN_PAYMENT, milestones__deleted_at__isnull=True),
+        )
+    )
+
+
+@dataclass
+class RatioRow:
+    key: int | None
+    label: str
+    contracts: int
+    amount: Decimal
+    down_payment: Decimal
+    ratio: Decimal | None
+
+
+def down_payment_by(viewer: Viewer, group: str) -> list[RatioRow]:
+    """Over contracts that have a schedule: sum of down payments ÷ sum of contract amounts."""
+    key, label = (name.removeprefix("contract__") for name in GROUPS[group])
+    scheduled = Exists(PaymentMilestone.objects.filter(contract_id=OuterRef("pk")))
+    contracts = with_down_payment(contracts_visible(viewer).filter(scheduled))
+    totals: dict[Any, RatioRow] = {}
+    for row in contracts.values_list("pk", key, label, "amount", "down_payment"):
+        _pk, group_key, name, amount, down = row
+        entry = totals.setdefault(group_key, RatioRow(group_key, name or "", 0, ZERO, ZERO, None))
+        entry.contracts += 1
+        entry.amount += amount
+        entry.down_payment += down
+    for entry in totals.values():
+        entry.ratio = down_payment_ratio(entry.amount, entry.down_payment)
+    return sorted(totals.values(), key=lambda entry: -entry.amount)
+
+
+@dataclass
+class MonthRow:
+    month: date
+    planned: Decimal
+    collected: Decimal
+
+
+def monthly(viewer: Viewer, today: date, back: int = 11, ahead: int = 3) -> list[MonthRow]:
+    """Money planned (by due month) against money collected (by month received), month by month."""
+    first = date(today.year, today.month, 1)
+    months = [_add_months(first, offset) for offset in range(-back, ahead + 1)]
+    end = _add_months(months[-1], 1)
+    planned: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    collected: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    for row in (
+        milestones_visible(viewer, today)
+        .filter(due__gte=months[0], due__lt=end)
+        .annotate(month=TruncMonth("due"))
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        planned[_as_date(row["month"])] += row["total"]
+    for row in (
+        payments_visible(viewer)
+        .filter(received_on__gte=months[0], received_on__lt=end)
+        .annotate(month=TruncMonth("received_on"))
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        collected[_as_date(row["month"])] += row["total"]
+    return [MonthRow(month, planned[month], collected[month]) for month in months]
+
+
+def _as_date(value: Any) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)

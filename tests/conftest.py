@@ -73,6 +73,11 @@ class ApiClient:
     def delete(self, path: str, **headers: str) -> Any:
         return self._call("delete", path, None, **headers)
 
+    def upload(self, path: str, data: dict[str, Any], **headers: str) -> Any:
+        """A multipart POST: `data` holds form fields and open files (e.g. SimpleUploadedFile)."""
+        url = path if path.startswith("/api/") else f"/api/v1{path}"
+        return self.client.post(url, data=data, headers={**self.headers, **headers})
+
 
 def api_as(user: Any, language: str = "en") -> ApiClient:
     from irontriangle.org.services import token_create

@@ -360,6 +360,110 @@ def hidden_review_route(hidden_deal) -> ObjectRoute:
     )
 
 
+class Multipart(dict):
+    """A body sent as a multipart form (file uploads) rather than JSON."""
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@dataclass
+class HiddenContract:
+    contract: Any
+    milestone: Any
+    payment: Any
+    evidence: Any
+    sign_off: Any
+
+
+@pytest.fixture
+def hidden_contract(org, hidden_deal) -> HiddenContract:
+    import io
+    from datetime import date
+    from decimal import Decimal
+
+    from irontriangle.collections import services
+    from irontriangle.common.access import viewer_of
+    from tests.factories import make_contract
+
+    ar, viewer = org["ar"], viewer_of(org["ar"])
+    contract = make_contract(hidden_deal.opportunity, number="HT-外人", milestones="30-60-10")
+    contract.refresh_from_db()
+    milestone = contract.milestones.order_by("position").first()
+    payment = services.payment_record(
+        viewer=viewer, actor=ar, milestone=milestone, data={"amount": Decimal("1000"), "received_on": date.today()}
+    )
+    evidence = services.evidence_upload(
+        viewer=viewer,
+        actor=ar,
+        contract=contract,
+        milestone=milestone,
+        kind="invoice",
+        name="invoice.pdf",
+        data=io.BytesIO(PDF),
+        size=len(PDF),
+    )
+    sign_off = services.sign_off_add(
+        viewer=viewer, actor=ar, milestone=milestone, data={"contact_id": hidden_deal.contact.pk, "role": "finance"}
+    )
+    return HiddenContract(contract, milestone, payment, evidence, sign_off)
+
+
+def _contract_params(hidden: HiddenContract) -> dict[str, Any]:
+    return {
+        "contract_id": hidden.contract.pk,
+        "milestone_id": hidden.milestone.pk,
+        "payment_id": hidden.payment.pk,
+        "evidence_id": hidden.evidence.pk,
+        "sign_off_id": hidden.sign_off.pk,
+        "key": "issues_closed",
+    }
+
+
+@pytest.fixture
+def hidden_contract_route(hidden_contract) -> ObjectRoute:
+    return ObjectRoute(
+        _contract_params(hidden_contract),
+        {
+            "patch": {"version": hidden_contract.contract.version, "notes": "被改了"},
+            "put": {"milestones": [{"kind": "down_payment", "percent": "100", "due_on": "2026-12-01"}]},
+            "post": {"template": "100-signing"},
+        },
+    )
+
+
+@pytest.fixture
+def hidden_contract_post_route(org, hidden_contract) -> ObjectRoute:
+    """The contract's sub-resources that take a POST: evidence (multipart), actions, checklist ticks."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    params = _contract_params(hidden_contract)
+    return ObjectRoute(
+        params,
+        {
+            "evidence": Multipart(
+                {"file": SimpleUploadedFile("invoice.pdf", PDF, "application/pdf"), "kind": "invoice"}
+            ),
+            "actions": {"kind": "call", "outcome": "外人催款"},
+            "checklist": {"done": True, "note": "外人勾的"},
+        },
+    )
+
+
+@pytest.fixture
+def hidden_milestone_route(hidden_contract) -> ObjectRoute:
+    return ObjectRoute(
+        _contract_params(hidden_contract),
+        {
+            "invoice": {"invoiced_on": "2026-11-01"},
+            "dispute": {"reason": "外人说有争议"},
+            "resolve-dispute": {"note": "外人说解决了"},
+            "sign-offs": {"contact_id": 1, "role": "quality"},
+            "patch": {"notes": "外人改的"},
+        },
+    )
+
+
 ROUTES: dict[str, str] = {
     "/api/v1/accounts/{account_id}/confirm-segment": "hidden_segment_route",
     "/api/v1/accounts/{account_id}/tree": "hidden_account_route",
@@ -420,6 +524,24 @@ ROUTES: dict[str, str] = {
     "/api/v1/reviews/{meeting_id}": "hidden_review_route",
     "/api/v1/reviews/{meeting_id}/items": "hidden_review_route",
     "/api/v1/reviews/{meeting_id}/items/{item_id}": "hidden_review_route",
+    "/api/v1/contracts/{contract_id}": "hidden_contract_route",
+    "/api/v1/contracts/{contract_id}/history": "hidden_contract_route",
+    "/api/v1/contracts/{contract_id}/milestones": "hidden_contract_route",
+    "/api/v1/contracts/{contract_id}/milestones/apply-template": "hidden_contract_route",
+    "/api/v1/contracts/{contract_id}/evidence": "hidden_contract_post_route",
+    "/api/v1/contracts/{contract_id}/actions": "hidden_contract_post_route",
+    "/api/v1/contracts/{contract_id}/checklist": "hidden_contract_post_route",
+    "/api/v1/contracts/{contract_id}/checklist/{key}": "hidden_contract_post_route",
+    "/api/v1/milestones/{milestone_id}": "hidden_milestone_route",
+    "/api/v1/milestones/{milestone_id}/history": "hidden_milestone_route",
+    "/api/v1/milestones/{milestone_id}/invoice": "hidden_milestone_route",
+    "/api/v1/milestones/{milestone_id}/dispute": "hidden_milestone_route",
+    "/api/v1/milestones/{milestone_id}/resolve-dispute": "hidden_milestone_route",
+    "/api/v1/milestones/{milestone_id}/sign-offs": "hidden_milestone_route",
+    "/api/v1/milestones/{milestone_id}/sign-offs/{sign_off_id}": "hidden_milestone_route",
+    "/api/v1/evidence/{evidence_id}": "hidden_contract_route",
+    "/api/v1/evidence/{evidence_id}/download": "hidden_contract_route",
+    "/api/v1/payments/{payment_id}": "hidden_contract_route",
 }
 
 
@@ -446,6 +568,18 @@ def _is_object_route(path: str) -> bool:
     return "{" in path
 
 
+def _body_for(route: ObjectRoute, method: str, path: str) -> Any:
+    """The body for this method, or (when one fixture serves several sub-resources) for the path's last
+    literal segment, e.g. `dispute` or `sign-offs`."""
+    segment = next((part for part in reversed(path.split("/")) if part and "{" not in part), "")
+    for key in (segment, method):
+        if key in route.bodies and not (key == method and segment in route.bodies):
+            return route.bodies[key]
+    if method in route.bodies:
+        return route.bodies[method]
+    raise AssertionError(f"{method.upper()} {path} takes a body: give a valid one in its fixture")
+
+
 def test_every_object_route_has_an_entry(openapi):
     object_routes = {path for path, _method, _operation in _operations(openapi) if _is_object_route(path)}
 
@@ -468,8 +602,11 @@ def test_outsider_gets_404_on_every_object_route(org, openapi, request):
         assert names <= set(route.params), f"{path}: the fixture gives no value for {names - set(route.params)}"
         url = path.format(**route.params)
         if "requestBody" in operation:
-            assert method in route.bodies, f"{method.upper()} {path} takes a body: give a valid one in its fixture"
-            response = getattr(outsider, method)(url, route.bodies[method])
+            body = _body_for(route, method, path)
+            if isinstance(body, Multipart):
+                response = outsider.upload(url, body)
+            else:
+                response = getattr(outsider, method)(url, body)
         else:
             response = getattr(outsider, method)(url)
         calls += 1
@@ -495,6 +632,32 @@ def _assert_untouched(org, request) -> None:
     assert trashed.deleted_at is not None
     _assert_relationships_untouched(org, routes)
     _assert_pipeline_untouched(org, request.getfixturevalue("hidden_deal"))
+    _assert_contract_untouched(request.getfixturevalue("hidden_contract"))
+
+
+def _assert_contract_untouched(hidden: HiddenContract) -> None:
+    from irontriangle.collections.models import (
+        CollectionAction,
+        Contract,
+        ContractTick,
+        Evidence,
+        Payment,
+        PaymentMilestone,
+        SignOff,
+    )
+
+    contract = Contract.all_objects.get(pk=hidden.contract.pk)
+    assert (contract.notes, contract.deleted_at, contract.version) == ("", None, hidden.contract.version)
+    milestones = PaymentMilestone.all_objects.filter(contract=contract).order_by("position")
+    assert [(m.kind, m.percent, m.invoiced_on, m.dispute_reason) for m in milestones] == [
+        ("down_payment", 30, None, ""),
+        ("on_delivery", 60, None, ""),
+        ("on_acceptance", 10, None, ""),
+    ]
+    assert [(p.pk, p.deleted_at) for p in Payment.all_objects.all()] == [(hidden.payment.pk, None)]
+    assert [(e.pk, e.removed_at) for e in Evidence.objects.all()] == [(hidden.evidence.pk, None)]
+    assert [(s.pk, s.role, s.notes) for s in SignOff.objects.all()] == [(hidden.sign_off.pk, "finance", "")]
+    assert not CollectionAction.all_objects.exists() and not ContractTick.objects.exists()
 
 
 def _assert_relationships_untouched(org, routes) -> None:

@@ -51,7 +51,6 @@ from irontriangle.common.apitools import Id, ListOut, SafeStr, actor, expected_v
 from irontriangle.common.errors import InvalidInput, NotFound, VersionConflict
 from irontriangle.common.history import history_of
 from irontriangle.common.pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page
-from irontriangle.common.tabular import CONTENT_TYPES, table_bytes
 from irontriangle.pipeline.selectors import opportunities_visible
 
 router = Router(tags=["collections"])
@@ -329,22 +328,21 @@ def list_evidence(request: HttpRequest, contract_id: Id) -> Any:
     return [evidence_out(e) for e in selectors.evidence_visible(viewer(request)).filter(contract=contract)]
 
 
+class EvidenceForm(Schema):
+    kind: EvidenceKind
+    milestone_id: Id | None = None
+    notes: Annotated[SafeStr, Field(max_length=300)] = ""
+
+
 @router.post("/contracts/{contract_id}/evidence", response={201: EvidenceOut, **ERRORS})
-def upload_evidence(
-    request: HttpRequest,
-    contract_id: Id,
-    file: File[UploadedFile],
-    kind: Form[EvidenceKind],
-    milestone_id: Form[Id | None] = None,
-    notes: Form[Annotated[SafeStr, Field(max_length=300)]] = "",
-) -> Any:
+def upload_evidence(request: HttpRequest, contract_id: Id, file: File[UploadedFile], form: Form[EvidenceForm]) -> Any:
     """Multipart upload. The type is read from the content and must match the name (422 `file_type`);
     at most the configured size (422 `file_too_large`)."""
     who = viewer(request)
     contract = selectors.contract_get(who, contract_id)
     milestone = None
-    if milestone_id is not None:
-        milestone = selectors.milestones_visible(who).filter(pk=milestone_id, contract=contract).first()
+    if form.milestone_id is not None:
+        milestone = selectors.milestones_visible(who).filter(pk=form.milestone_id, contract=contract).first()
         if milestone is None:
             raise InvalidInput.single("milestone_id", "unknown_milestone", _("Not a milestone of this contract."))
     evidence = services.evidence_upload(
@@ -352,11 +350,11 @@ def upload_evidence(
         actor=actor(request),
         contract=contract,
         milestone=milestone,
-        kind=kind,
+        kind=form.kind,
         name=file.name or "",
         data=file.file,  # type: ignore[arg-type]
         size=file.size or 0,
-        notes=notes,
+        notes=form.notes,
     )
     return Status(201, evidence_out(evidence))
 
@@ -518,11 +516,7 @@ def get_battle_map(request: HttpRequest, filters: Query[BattleMapPage]) -> Any:
 
 @router.get("/battle-map.xlsx", response={200: None, **ERRORS})
 def export_battle_map(request: HttpRequest, filters: Query[BattleMapFilters]) -> Any:
-    rows = selectors.battle_map(viewer(request), battle_filters(filters)).order_by(filters.sort, "pk")
-    content = table_bytes("xlsx", battle.export_headers(), battle.export_rows(rows), title=_("Battle map"))
-    response = HttpResponse(content, content_type=CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = f'attachment; filename="battle-map-{timezone.localdate().isoformat()}.xlsx"'
-    return response
+    return battle.export_response(selectors.battle_map(viewer(request), battle_filters(filters)), filters.sort)
 
 
 # --- measures ----------------------------------------------------------------------------------------

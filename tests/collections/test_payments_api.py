@@ -112,3 +112,16 @@ def test_removing_a_paid_milestone_is_refused(org, deal):
     assert kept.status_code == 200
     assert (kept.json()[0]["id"], Decimal(kept.json()[0]["received"])) == (rows[0]["id"], Decimal("1000"))
     assert client.delete(f"/contracts/{contract.pk}").json()["code"] == "has_payments"
+
+
+def test_a_reversed_payment_comes_back_from_the_trash_and_counts_again(org, deal):
+    contract = make_contract(deal, number="HT-T2", milestones="30-60-10")
+    client = api_as(org["ar"])
+    down = _schedule(client, contract)[0]
+    paid = client.post("/payments", {"milestone_id": down["id"], "amount": "300000", "received_on": "2026-10-01"})
+    client.delete(f"/payments/{paid.json()['id']}")
+    assert client.get(f"/milestones/{down['id']}").json()["status"] != "paid"
+    admin = api_as(org["admin"])
+    restored = admin.post(f"/trash/collections.payment/{paid.json()['id']}/restore")
+    assert restored.status_code == 200, restored.json()
+    assert client.get(f"/milestones/{down['id']}").json()["status"] == "paid"

@@ -24,6 +24,7 @@ from irontriangle.collections.services.payments import (
     milestone_invoice,
     milestone_resolve,
     payment_record,
+    payment_restore,
     payment_reverse,
 )
 
@@ -46,6 +47,7 @@ __all__ = [
     "milestone_resolve",
     "milestones_replace",
     "payment_record",
+    "payment_restore",
     "payment_reverse",
     "sign_off_add",
     "sign_off_remove",

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from irontriangle.collections.models import Payment, PaymentMilestone
 from irontriangle.collections.services.common import announce, refresh_milestone, require_contract_editor, text
 from irontriangle.common.access import Viewer
-from irontriangle.common.errors import FieldError, InvalidInput
-from irontriangle.common.services import lock_for_update, record_soft_delete, save_versioned
+from irontriangle.common.errors import FieldError, Forbidden, InvalidInput
+from irontriangle.common.services import lock_for_update, record_restore, record_soft_delete, save_versioned
 from irontriangle.org.models import User
 
 
@@ -102,6 +102,23 @@ def payment_reverse(*, viewer: Viewer, actor: User, payment: Payment) -> None:
         actor=actor,
         data={"milestone_id": milestone.pk, "payment_id": payment.pk, "amount": str(payment.amount)},
     )
+
+
+@transaction.atomic
+def payment_restore(*, viewer: Viewer, actor: User, payment: Payment) -> Payment:
+    """Back from the trash, the money counts again, unless it would now overpay a milestone unsaid."""
+    if not viewer.is_admin:
+        raise Forbidden()
+    milestone = lock_for_update(payment.milestone)
+    outstanding = max(milestone.amount - milestone.received, Decimal("0"))
+    if payment.amount > outstanding and not payment.is_overpayment:
+        raise Overpayment(
+            [FieldError("amount", "overpayment", _("The milestone has been paid since; this would overpay it."))],
+            _("The payment is more than the milestone's outstanding amount."),
+        )
+    restored = record_restore(payment, actor=actor)
+    refresh_milestone(milestone)
+    return restored
 
 
 @transaction.atomic

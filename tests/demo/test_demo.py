@@ -28,6 +28,7 @@ from irontriangle.accounts.selectors import (
     ownership_requests_visible,
     with_triangle,
 )
+from irontriangle.collections.models import CollectionAction, Contract, Evidence, Payment, PaymentMilestone
 from irontriangle.common.access import viewer_of
 from irontriangle.demo import data
 from irontriangle.notifications.models import Event
@@ -95,6 +96,13 @@ def _snapshot() -> dict[str, Any]:
         "quotes": list(Quote.all_objects.order_by("pk").values_list("pk", "version", "status")),
         "splits": Split.objects.count(),
         "reviews": ReviewItem.objects.count(),
+        "contracts": list(Contract.all_objects.order_by("pk").values_list("pk", "version")),
+        "milestones": list(
+            PaymentMilestone.all_objects.order_by("pk").values_list("pk", "version", "received", "status")
+        ),
+        "payments": Payment.all_objects.count(),
+        "evidence": Evidence.objects.count(),
+        "collection_actions": CollectionAction.objects.count(),
     }
 
 
@@ -113,6 +121,10 @@ def test_the_demo_loads_prints_the_logins_and_a_second_run_changes_nothing(demo)
     assert len(before["leads"]) == len(data.LEADS)
     assert len(before["opportunities"]) == len(data.DEALS)
     assert before["templates"] == len(data.PROCUREMENT_TEMPLATES) == 3
+    # Every won deal has its contract.
+    won = Opportunity.objects.filter(stage__outcome="won")
+    assert len(before["contracts"]) == len(data.CONTRACTS) == won.count()
+    assert set(won.values_list("contracts__number", flat=True)) == {entry.number for entry in data.CONTRACTS.values()}
 
 
 def test_the_demo_loads_only_into_an_empty_database(db):

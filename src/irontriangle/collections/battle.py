@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from irontriangle.collections.models import MilestoneKind, MilestoneStatus, PaymentMilestone
-from irontriangle.collections.state import BUCKET_LABELS
+from irontriangle.collections.state import BUCKET_CODES, BUCKET_LABELS
+from irontriangle.common.tabular import CONTENT_TYPES, table_bytes
 
 ZERO = Decimal("0")
 EXPORT_LIMIT = 50_000
@@ -35,6 +38,27 @@ def totals(rows: QuerySet[PaymentMilestone]) -> Totals:
         outstanding=Coalesce(Sum("outstanding_amount"), ZERO),
     )
     return Totals(figures["rows"], figures["amount"], figures["received"], figures["outstanding"])
+
+
+@dataclass
+class BucketTotal:
+    code: str
+    label: str
+    rows: int
+    outstanding: Decimal
+
+
+def bucket_totals(rows: QuerySet[PaymentMilestone]) -> list[BucketTotal]:
+    """Money outstanding and milestones per ageing bucket over every filtered row, in report order (one query)."""
+    sums: dict[str, Any] = {}
+    for index, code in enumerate(BUCKET_CODES):
+        sums[f"rows_{index}"] = Count("pk", filter=Q(bucket=code))
+        sums[f"money_{index}"] = Coalesce(Sum("outstanding_amount", filter=Q(bucket=code)), ZERO)
+    figures = rows.order_by().aggregate(**sums)
+    return [
+        BucketTotal(code, str(BUCKET_LABELS[code]), figures[f"rows_{index}"], figures[f"money_{index}"])
+        for index, code in enumerate(BUCKET_CODES)
+    ]
 
 
 def export_headers() -> list[str]:
@@ -74,3 +98,12 @@ def export_rows(rows: QuerySet[PaymentMilestone]) -> Iterator[list[Any]]:
             str(MilestoneStatus(milestone.current_status).label),  # type: ignore[attr-defined]
             str(BUCKET_LABELS[milestone.bucket]) if milestone.bucket else "",  # type: ignore[attr-defined]
         ]
+
+
+def export_response(rows: QuerySet[PaymentMilestone], sort: str) -> HttpResponse:
+    """The battle map as an XLSX download, for the API and the web page alike."""
+    ordered = rows.order_by(sort, "pk")
+    content = table_bytes("xlsx", export_headers(), export_rows(ordered), title=_("Battle map"))
+    response = HttpResponse(content, content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="battle-map-{timezone.localdate().isoformat()}.xlsx"'
+    return response

@@ -1309,7 +1309,7 @@ DEALS = [
         lead_unit=("ka-mfg", "relationship"),
     ),
     Deal(
-        "cm-ai", "cm", "director", "移动集团 AI 客服平台", Decimal("12000000"), -10,
+        "cm-ai", "cm", "director", "移动集团 AI 客服平台", Decimal("12000000"), -40,
         ("guide", "bid", "negotiate", "won"),
         lead_source="alliance",
         team=(("sr", "sr"), ("fr", "fr"), ("gm", "executive_sponsor")),
@@ -1375,7 +1375,7 @@ DEALS = [
     Deal(
         "consult-crm", "consult", "smb", "明德咨询 CRM 标准版", Decimal("116000"), -5,
         ("demo", "proposal", "close", "won"), lead_source="referral", project_type="standard_product",
-        team=(("sr2", "sr"),),
+        team=(("sr2", "sr"), ("fr", "fr")),
         ticks=(
             ("bant", "周明德合伙人确认预算 12 万,自己拍板"),
             ("demo_done", "向周合伙人演示项目与客户管理"),
@@ -1397,7 +1397,268 @@ DEALS = [
         lead_source="inbound", project_type="standard_product",
         reason="预算不足,客户选择了免费的报表工具",
     ),
+    # --- won earlier: their contracts are being collected (see CONTRACTS) ----------------------------
+    Deal(
+        "steel-warehouse", "steel", "ar2", "上海基地原料库智能仓储系统", Decimal("6000000"), -200,
+        ("guide", "bid", "negotiate", "won"), lead_source="referral",
+        decision_process="采购中心牵头邀请招标(名录内供应商),设备处技术评分,财务总监会签,沈总审批。",
+        team=(("sr", "sr"), ("fr", "fr")),
+        guides=(("steel-procurement", "advise", "无"),),
+        pains=(("steel-procurement", "原料库存账实不符", "人工盘点,月底对账", "停产待料风险,资金占用高"),),
+        competitors=(
+            ("上海本地仓储集成商", "价格低,响应快", "缺少与 MES、ERP 的集成经验", "medium",
+             "突出与现有 MES 的集成方案和交付团队"),
+        ),
+        ticks=(
+            ("bant", "钱总确认 600 万预算,沈总审批,年内上线"),
+            ("bid_submitted", "邀请招标投标文件已递交,回执编号 EC-2025-041"),
+        ),
+        quotes=(
+            QuoteEntry(
+                (
+                    _line("智能仓储管理软件 WMS", "1", "3200000", "5", "1400000"),
+                    _line("立体库控制与 RFID 硬件", "1", "2400000", "3", "1800000"),
+                    _line("实施与培训", "1", "600000", "0", "380000"),
+                ),
+            ),
+        ),
+        reason="与现有 MES 的集成方案最完整;钱总与蒋处长支持,价格在预算内",
+    ),
+    Deal(
+        "sz-workorder", "ct-sz", "ar", "深圳分公司 5G 专网开通工单系统一期", Decimal("1500000"), -150,
+        ("guide", "bid", "negotiate", "won"), lead_source="outbound",
+        team=(("sr", "sr"), ("fr", "fr")),
+        guides=(("sz-network", "advise", "每月一次技术交流"),),
+        pains=(("sz-network", "专网开通靠人工派单", "工单在网络部与政企部之间线下传递", "开通超过两周,行业客户投诉"),),
+        competitors=(
+            ("亚信科技", "运营商 BSS 经验丰富", "专网开通场景没有现成产品", "medium", "现成工单引擎,快速交付"),
+        ),
+        ticks=(
+            ("bant", "彭总确认 150 万预算,钟主任负责,本季度签约"),
+            ("bid_submitted", "比选响应文件已递交"),
+        ),
+        quotes=(
+            QuoteEntry(
+                (
+                    _line("工单引擎软件许可", "1", "900000", "5", "300000"),
+                    _line("专网开通流程实施", "1", "650000", "5", "420000"),
+                ),
+            ),
+        ),
+        reason="现成工单引擎六周上线,钟主任认可;二期并入 5G 专网运营支撑 POC",
+    ),
+    Deal(
+        "tianyue-service", "tianyue", "smb", "天越新材料客户服务工单系统", Decimal("240000"), -45,
+        ("demo", "proposal", "close", "won"), lead_source="inbound", project_type="standard_product",
+        team=(("sr2", "sr"), ("fr", "fr")),
+        ticks=(
+            ("bant", "吕总确认预算 24 万,自己拍板"),
+            ("demo_done", "向吕总演示客诉工单与回访"),
+            ("milestones", "签约付 50%,验收后付 50%"),
+        ),
+        quotes=(
+            QuoteEntry(
+                (
+                    _line("客服工单标准版订阅(用户·年)", "30", "6000", "0", "1500"),
+                    _line("实施与数据迁移", "1", "60000", "0", "30000"),
+                ),
+                approver="sr2",
+            ),
+        ),
+        reason="标准版上线快,吕总当场拍板",
+    ),
 ]  # fmt: skip
+
+
+# --- collection: the contracts of the won deals (SPEC §7, seed 003 回款) -------------------------------
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    kind: str
+    percent: str
+    trigger: str
+    offset_days: int
+
+
+@dataclass(frozen=True)
+class Paper:
+    """An evidence file, made by the loader (a small real PDF or PNG) and uploaded by `by`.
+    `milestone` is the milestone's position, 0 for a paper of the whole contract."""
+
+    milestone: int
+    kind: str
+    name: str
+    by: str
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Chase:
+    """A collection action: a call, visit, letter or legal step, `days_ago` before the load."""
+
+    kind: str
+    days_ago: int
+    by: str
+    outcome: str
+    contact: str | None = None
+    milestone: int = 0
+    promised_in_days: int | None = None
+
+
+@dataclass(frozen=True)
+class ContractEntry:
+    """The contract signed on a won deal and what happened on it since, each step by the person who does it:
+    the deal owner opens it and records disputes, the FR records delivery and acceptance, finance sends
+    invoices and records money received. Milestones are a template's or given here; they are referred to
+    by position (1, 2, …). Days are counted back from the day the demo is loaded."""
+
+    number: str
+    signed_days_ago: int
+    payment_terms: str
+    template: str | None = None
+    milestones: tuple[MilestoneRow, ...] = ()
+    delivered_days_ago: int | None = None
+    accepted_days_ago: int | None = None
+    warranty_ends_in_days: int | None = None
+    invoices: tuple[tuple[int, int, str], ...] = ()  # milestone, days ago, invoice number
+    payments: tuple[tuple[int, str, int, str], ...] = ()  # milestone, amount, days ago, bank reference
+    dispute: tuple[int, str] | None = None  # milestone, what the customer disputes
+    evidence: tuple[Paper, ...] = ()
+    sign_offs: tuple[tuple[int, str, str, int | None], ...] = ()  # milestone, contact, role, signed days ago
+    actions: tuple[Chase, ...] = ()
+    ticks: tuple[tuple[str, str, str], ...] = ()  # checklist item, by, note
+
+
+# Chosen so that the battle map shows every state: paid, partially paid, overdue 31–90 and 91–180 days,
+# disputed, invoiced and not yet due, planned with no date yet, and one accepted contract whose
+# acceptance certificate is missing (华东精工: its finance will not pay the acceptance milestone
+# without it). No invoice or payment falls near the 90-day edge of the collection cycle, so its
+# figures (tests/collections/test_demo_measures.py) are the same whatever day the demo is loaded.
+CONTRACTS = {
+    "cm-ai": ContractEntry(
+        "HT-CM-0417", 40, "签约 30%、到货 60%、验收 10%,均在开票后 30 天内电汇。",
+        template="30-60-10",
+        delivered_days_ago=10,
+        invoices=((1, 40, "INV-CM-0417-01"), (2, 8, "INV-CM-0417-02")),
+        payments=((1, "3600000", 30, "CMB-20417-01"), (2, "3000000", 3, "CMB-20417-02")),
+        evidence=(
+            Paper(0, "contract", "HT-CM-0417 合同签字页.pdf", "director"),
+            Paper(1, "invoice", "INV-CM-0417-01 增值税专用发票.pdf", "finance"),
+            Paper(2, "delivery_note", "到货签收单 Delivery note.png", "fr", "汪经理与方总签收"),
+            Paper(2, "invoice", "INV-CM-0417-02 增值税专用发票.pdf", "finance"),
+        ),
+        sign_offs=(
+            (1, "cm-finance", "finance", 32),
+            (2, "cm-procurement", "supply_chain", 10),
+            (2, "cm-it", "user", 10),
+            (3, "cm-it", "decision_maker", None),
+            (3, "cm-finance", "finance", None),
+        ),
+        actions=(
+            Chase("call", 6, "director", "汪经理确认到货款先付 300 万,余款随下一批付款审批支付。", "cm-finance", 2, 15),
+        ),
+    ),
+    "steel-warehouse": ContractEntry(
+        "HT-EC-0352", 200, "签约 30%、到货 30%、验收 30%、质保期满 10%;凭验收单原件与发票付款。",
+        template="30-30-30-10",
+        delivered_days_ago=150,
+        accepted_days_ago=90,
+        warranty_ends_in_days=275,
+        invoices=((1, 200, "INV-EC-0352-01"), (2, 150, "INV-EC-0352-02"), (3, 85, "INV-EC-0352-03")),
+        payments=(
+            (1, "1800000", 190, "ICBC-0352-01"),
+            (2, "600000", 100, "ICBC-0352-02"),
+            (2, "300000", 40, "ICBC-0352-03"),
+        ),
+        # The acceptance certificate of milestone 3 was never archived: the gap the evidence chain shows.
+        evidence=(
+            Paper(0, "contract", "HT-EC-0352 合同.pdf", "ar2"),
+            Paper(1, "invoice", "INV-EC-0352-01 发票.pdf", "finance"),
+            Paper(2, "delivery_note", "原料库设备到货签收单.png", "fr", "钱总签收,采购中心盖章"),
+            Paper(2, "invoice", "INV-EC-0352-02 发票.pdf", "finance"),
+            Paper(3, "invoice", "INV-EC-0352-03 发票.pdf", "finance"),
+        ),
+        sign_offs=(
+            (2, "steel-procurement", "supply_chain", 150),
+            (2, "steel-equipment", "quality", 148),
+            (3, "steel-equipment", "user", 90),
+            (3, "steel-finance", "finance", None),
+            (3, "steel-president", "decision_maker", None),
+        ),
+        actions=(
+            Chase("call", 75, "ar2", "韩总监:到货款余款排在下季度资金计划。", "steel-finance", 2),
+            Chase(
+                "visit", 45, "ar2", "钱总同意先付 30 万到货款;验收款要等验收单原件归档后才能走付款流程。",
+                "steel-procurement", 3,
+            ),
+            Chase("letter", 20, "ar2", "发出催款函,附到货签收单与发票复印件;采购中心已签收回执。", None, 2),
+            Chase("call", 5, "fr", "蒋处长答应补签验收单原件,本周内交财务归档。", "steel-equipment", 3, 7),
+        ),
+        ticks=(("correspondence_kept", "ar2", "催款函及采购中心签收回执已归档"),),
+    ),
+    "sz-workorder": ContractEntry(
+        "HT-SZ-0298", 150, "签约 40%、验收 50%、质保期满 10%。",
+        milestones=(
+            MilestoneRow("down_payment", "40", "signing", 10),
+            MilestoneRow("on_acceptance", "50", "acceptance", 30),
+            MilestoneRow("warranty_retention", "10", "warranty_end", 30),
+        ),
+        delivered_days_ago=95,
+        accepted_days_ago=75,
+        warranty_ends_in_days=290,
+        invoices=((1, 150, "INV-SZ-0298-01"), (2, 74, "INV-SZ-0298-02")),
+        payments=((1, "600000", 138, "CCB-0298-01"),),
+        dispute=(
+            2,
+            "客户财务认为上线比合同约定晚两周,要求按第 9.2 条扣除延期违约金 37,500 元后再付验收款;"
+            "我方认为延期因客户网络割接窗口推迟所致。",
+        ),
+        evidence=(
+            Paper(0, "contract", "HT-SZ-0298 合同.pdf", "ar"),
+            Paper(1, "invoice", "INV-SZ-0298-01 发票.pdf", "finance"),
+            Paper(2, "acceptance_certificate", "验收证书 Acceptance certificate.pdf", "fr", "钟主任、彭总签字"),
+            Paper(2, "invoice", "INV-SZ-0298-02 发票.pdf", "finance"),
+            Paper(2, "correspondence", "客户扣款函.pdf", "ar", "客户财务部来函"),
+        ),
+        sign_offs=((2, "sz-network", "quality", 75), (2, "sz-gm", "decision_maker", 74)),
+        actions=(
+            Chase("visit", 30, "ar", "彭总同意由网络部出具割接推迟的说明,作为免责依据。", "sz-gm", 2),
+            Chase("letter", 12, "ar", "发函说明延期原因,附割接窗口变更记录。", None, 2),
+        ),
+        ticks=(("issues_closed", "fr", "验收遗留的三个问题已在验收会上关闭,钟主任签字确认"),),
+    ),
+    "consult-crm": ContractEntry(
+        "HT-MD-0511", 20, "签约后 15 天内一次付清。",
+        template="100-signing",
+        invoices=((1, 20, "INV-MD-0511"),),
+        payments=((1, "116000", 12, "ABC-0511"),),
+        evidence=(
+            Paper(0, "contract", "HT-MD-0511 合同.pdf", "smb"),
+            Paper(1, "invoice", "INV-MD-0511 电子发票.pdf", "finance"),
+        ),
+        sign_offs=((1, "consult-partner", "decision_maker", 20),),
+    ),
+    "tianyue-service": ContractEntry(
+        "HT-TY-0486", 45, "签约 50%,验收后 15 天内付 50%。",
+        milestones=(
+            MilestoneRow("down_payment", "50", "signing", 10),
+            MilestoneRow("on_acceptance", "50", "acceptance", 15),
+        ),
+        delivered_days_ago=25,
+        accepted_days_ago=10,
+        invoices=((1, 45, "INV-TY-0486-01"), (2, 9, "INV-TY-0486-02")),
+        payments=((1, "120000", 38, "BOC-0486-01"),),
+        evidence=(
+            Paper(0, "contract", "HT-TY-0486 合同.pdf", "smb"),
+            Paper(1, "invoice", "INV-TY-0486-01 发票.pdf", "finance"),
+            Paper(2, "acceptance_certificate", "验收单扫描件.png", "fr", "吕总签字"),
+            Paper(2, "invoice", "INV-TY-0486-02 发票.pdf", "finance"),
+        ),
+        sign_offs=((1, "tianyue-gm", "decision_maker", 45), (2, "tianyue-gm", "decision_maker", 10)),
+        actions=(Chase("call", 2, "smb", "吕总确认验收款月底前支付。", "tianyue-gm", 2, 4),),
+    ),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)

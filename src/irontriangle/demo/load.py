@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import struct
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -20,6 +24,21 @@ from irontriangle.accounts.services import (
     team_member_add,
 )
 from irontriangle.accounts.services.intelligence import DRIVER_FIELDS, INFO_FIELDS
+from irontriangle.collections.models import Contract, MilestoneTemplate, PaymentMilestone
+from irontriangle.collections.services import (
+    collection_action_log,
+    contract_create,
+    contract_tick,
+    contract_update,
+    evidence_upload,
+    milestone_alerts_run,
+    milestone_dispute,
+    milestone_invoice,
+    milestones_replace,
+    payment_record,
+    sign_off_add,
+    template_rows,
+)
 from irontriangle.common.access import viewer_of
 from irontriangle.demo import data
 from irontriangle.org.models import OrgUnit, User
@@ -96,6 +115,8 @@ def load_demo() -> None:
     _ownership(users, accounts)
     accounts, contacts = _relationships(users)
     _pipeline(users, accounts, contacts)
+    # The hourly job's first run: the AR and FR hear of the milestones overdue or coming due.
+    milestone_alerts_run()
 
 
 def _users() -> dict[str, User]:
@@ -571,10 +592,11 @@ def _deal(
                 for unit, percent, agreement in deal.splits
             ],
         )
+    contract = None
     for stage in deal.path:
-        if stage == "won" and opportunity.process.code == "ka":
-            # The KA gate to won wants the payment milestones agreed in a signed contract.
-            make_demo_contract(owner, opportunity, today)
+        if stage == "won" and deal.key in data.CONTRACTS:
+            # Signed before the deal is marked won: the KA gate to won wants the milestones in a contract.
+            contract = _contract_open(owner, opportunity, data.CONTRACTS[deal.key], today)
         if deal.override and deal.override[0] == stage:
             manager = users[deal.override[1]]
             opportunity = opportunity_advance(
@@ -589,21 +611,166 @@ def _deal(
         if stage in ("bid", "proposal"):
             for entry in deal.quotes:
                 _quote(users, owner, opportunity, entry)
+    if contract is not None:
+        _contract_life(users, contacts, contract, data.CONTRACTS[deal.key], today)
     return opportunity
 
 
-def make_demo_contract(owner: User, opportunity: Opportunity, today: date) -> None:
-    from irontriangle.collections.models import MilestoneTemplate
-    from irontriangle.collections.services import contract_create, milestones_replace, template_rows
+# --- collection ---------------------------------------------------------------------------------------
 
+
+def _contract_open(owner: User, opportunity: Opportunity, entry: data.ContractEntry, today: date) -> Contract:
+    """The deal owner records the signed contract and its payment schedule (a template's, or as agreed)."""
     as_owner: dict[str, Any] = {"viewer": viewer_of(owner), "actor": owner}
     contract = contract_create(
         **as_owner,
         opportunity=opportunity,
-        data={"number": f"HT-{today:%Y}-{opportunity.pk:04d}", "signed_on": today - timedelta(days=30)},
+        data={
+            "number": entry.number,
+            "signed_on": today - timedelta(days=entry.signed_days_ago),
+            "payment_terms": entry.payment_terms,
+        },
     )
-    rows = template_rows(MilestoneTemplate.objects.get(code="30-60-10"))
+    if entry.template:
+        rows = template_rows(MilestoneTemplate.objects.get(code=entry.template))
+    else:
+        rows = [
+            {"kind": row.kind, "percent": Decimal(row.percent), "trigger": row.trigger, "offset_days": row.offset_days}
+            for row in entry.milestones
+        ]
     milestones_replace(**as_owner, contract=contract, rows=rows)
+    return contract
+
+
+def _contract_life(
+    users: dict[str, User], contacts: dict[str, Contact], contract: Contract, entry: data.ContractEntry, today: date
+) -> None:
+    """What happened on the contract since it was signed, each step by the person who does it."""
+
+    def ago(days: int) -> date:
+        return today - timedelta(days=days)
+
+    def person(username: str) -> dict[str, Any]:
+        return {"viewer": viewer_of(users[username]), "actor": users[username]}
+
+    def milestone(position: int) -> PaymentMilestone:
+        # Read afresh each time: the services store figures computed from the row they are given.
+        return PaymentMilestone.objects.select_related("contract__opportunity", "contract__account").get(
+            contract_id=contract.pk, position=position
+        )
+
+    def current() -> Contract:
+        return Contract.objects.select_related("opportunity", "account").get(pk=contract.pk)
+
+    assert contract.ar is not None
+    ar = contract.ar.username
+    events = {
+        "delivered_on": ago(entry.delivered_days_ago) if entry.delivered_days_ago is not None else None,
+        "accepted_on": ago(entry.accepted_days_ago) if entry.accepted_days_ago is not None else None,
+        "warranty_ends_on": today + timedelta(days=entry.warranty_ends_in_days)
+        if entry.warranty_ends_in_days is not None
+        else None,
+    }
+    happened = {name: day for name, day in events.items() if day is not None}
+    if happened:
+        signed = current()
+        # The FR records delivery and acceptance; the due dates waiting on them follow.
+        assert signed.fr is not None
+        contract_update(**person(signed.fr.username), contract=signed, data=happened, version=signed.version)
+    for position, days_ago, number in entry.invoices:
+        milestone_invoice(
+            **person("finance"), milestone=milestone(position), invoiced_on=ago(days_ago), invoice_number=number
+        )
+    for position, amount, days_ago, reference in entry.payments:
+        payment_record(
+            **person("finance"),
+            milestone=milestone(position),
+            data={"amount": Decimal(amount), "received_on": ago(days_ago), "reference": reference},
+        )
+    for paper in entry.evidence:
+        content = evidence_file(paper.name, f"{entry.number} {paper.kind}")
+        evidence_upload(
+            **person(paper.by),
+            contract=current(),
+            milestone=milestone(paper.milestone) if paper.milestone else None,
+            kind=paper.kind,
+            name=paper.name,
+            data=io.BytesIO(content),
+            size=len(content),
+            notes=paper.notes,
+        )
+    for position, contact, role, signed_days_ago in entry.sign_offs:
+        sign_off_add(
+            **person(ar),
+            milestone=milestone(position),
+            data={
+                "contact_id": contacts[contact].pk,
+                "role": role,
+                "signed_on": ago(signed_days_ago) if signed_days_ago is not None else None,
+            },
+        )
+    if entry.dispute is not None:
+        position, reason = entry.dispute
+        milestone_dispute(**person(ar), milestone=milestone(position), reason=reason)
+    for chase in entry.actions:
+        chased = milestone(chase.milestone) if chase.milestone else None
+        collection_action_log(
+            **person(chase.by),
+            contract=current(),
+            data={
+                "kind": chase.kind,
+                "occurred_on": ago(chase.days_ago),
+                "contact_id": contacts[chase.contact].pk if chase.contact else None,
+                "milestone_id": chased.pk if chased else None,
+                "outcome": chase.outcome,
+                "promised_on": today + timedelta(days=chase.promised_in_days)
+                if chase.promised_in_days is not None
+                else None,
+            },
+        )
+    for key, username, note in entry.ticks:
+        contract_tick(**person(username), contract=current(), key=key, done=True, note=note)
+
+
+def evidence_file(name: str, title: str) -> bytes:
+    """A small real file for the evidence chain: a one-page PDF, or a PNG 'scan', by the name's extension."""
+    return _png(title) if name.lower().endswith(".png") else _pdf(title)
+
+
+def _pdf(title: str) -> bytes:
+    """A valid one-page PDF showing `title` (ASCII only: the built-in fonts have no Chinese)."""
+    text = "".join(ch for ch in title if 32 <= ord(ch) < 127).replace("\\", "").replace("(", "").replace(")", "")
+    stream = f"BT /F1 18 Tf 72 720 Td (IronTriangle demo evidence) Tj 0 -28 Td ({text}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _png(title: str, width: int = 120, height: int = 80) -> bytes:
+    """A valid grey 'scan' with a darker band whose height depends on the title, so files differ."""
+    band = 10 + sum(title.encode()) % 40
+    rows = b"".join(b"\x00" + (b"\x60" if band <= y < band + 12 else b"\xe8") * width for y in range(height))
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 def _quote(users: dict[str, User], owner: User, opportunity: Opportunity, entry: data.QuoteEntry) -> None:

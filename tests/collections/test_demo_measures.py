@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from irontriangle.collections import measures
 from irontriangle.collections.models import Contract, Evidence, MilestoneAlert
-from irontriangle.collections.selectors import contracts_visible, milestones_visible
+from irontriangle.collections.selectors import contracts_visible, milestones_visible, with_collected
 from irontriangle.common.access import viewer_of
 from irontriangle.org.models import OrgUnit, User
 
@@ -122,7 +122,7 @@ def test_down_payment_ratio_of_the_demo(finance):
     #   HT-CM-0417 3,600,000 ÷ 12,000,000 = 30.00 %   HT-EC-0352 1,800,000 ÷ 6,000,000 = 30.00 %
     #   HT-SZ-0298   600,000 ÷  1,500,000 = 40.00 %   HT-MD-0511   116,000 ÷   116,000 = 100.00 %
     #   HT-TY-0486   120,000 ÷    240,000 = 50.00 %
-    contracts = measures.with_down_payment(contracts_visible(finance))
+    contracts = with_collected(contracts_visible(finance))
     ratios = {c.number: measures.down_payment_ratio(c.amount, c.down_payment) for c in contracts}
     assert ratios == {
         "HT-CM-0417": D("30.00"),

@@ -74,7 +74,7 @@ class ContractListFilters(Schema):
 
 
 def _contract_out(request: HttpRequest, contract_id: int) -> dict[str, Any]:
-    contract = measures.with_down_payment(selectors.contracts_visible(viewer(request))).get(pk=contract_id)
+    contract = selectors.with_collected(selectors.contracts_visible(viewer(request))).get(pk=contract_id)
     return contract_out(contract)
 
 
@@ -82,7 +82,7 @@ def _contract_out(request: HttpRequest, contract_id: int) -> dict[str, Any]:
 def list_contracts(request: HttpRequest, filters: Query[ContractListFilters]) -> Any:
     data = filters.model_dump()
     limit, cursor = data.pop("limit"), data.pop("cursor")
-    queryset = measures.with_down_payment(
+    queryset = selectors.with_collected(
         selectors.filtered_contracts(viewer(request), selectors.ContractFilters(**data))
     )
     page = keyset_page(queryset, order=filters.sort, cursor=cursor, limit=limit)

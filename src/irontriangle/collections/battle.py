@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from irontriangle.collections.models import MilestoneKind, MilestoneStatus, PaymentMilestone
 from irontriangle.collections.state import BUCKET_CODES, BUCKET_LABELS
@@ -68,12 +69,12 @@ def export_headers() -> list[str]:
         _("AR"),
         _("FR"),
         _("Milestone"),
-        _("Due"),
+        pgettext("payment", "Due"),
         _("Currency"),
         _("Amount"),
         _("Received"),
         _("Outstanding"),
-        _("Evidence"),
+        pgettext("payment", "Evidence"),
         _("Status"),
         _("Ageing"),
     ]

@@ -14,11 +14,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, DecimalField, Exists, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 
-from irontriangle.collections.models import Contract, MilestoneKind, PaymentMilestone
-from irontriangle.collections.selectors import contracts_visible, milestones_visible, payments_visible
+from irontriangle.collections.models import PaymentMilestone
+from irontriangle.collections.selectors import contracts_visible, milestones_visible, payments_visible, with_collected
 from irontriangle.collections.state import BUCKET_CODES, OUTSTANDING, bucket_q, unpaid_q
 from irontriangle.common.access import Viewer
 from irontriangle.common.money import quantize
@@ -117,16 +117,6 @@ def down_payment_ratio(contract_amount: Decimal, down_payments: Decimal) -> Deci
     return quantize(down_payments * 100 / contract_amount) if contract_amount else None
 
 
-def with_down_payment(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
-    """Annotate each contract with its down-payment amount (what the customer pays on signing)."""
-    return queryset.annotate(
-        down_payment=_money_sum(
-            "milestones__amount",
-            Q(milestones__kind=MilestoneKind.DOWN_PAYMENT, milestones__deleted_at__isnull=True),
-        )
-    )
-
-
 @dataclass
 class RatioRow:
     key: int | None
@@ -141,7 +131,7 @@ def down_payment_by(viewer: Viewer, group: str) -> list[RatioRow]:
     """Over contracts that have a schedule: sum of down payments ÷ sum of contract amounts."""
     key, label = (name.removeprefix("contract__") for name in GROUPS[group])
     scheduled = Exists(PaymentMilestone.objects.filter(contract_id=OuterRef("pk")))
-    contracts = with_down_payment(contracts_visible(viewer).filter(scheduled))
+    contracts = with_collected(contracts_visible(viewer).filter(scheduled))
     totals: dict[Any, RatioRow] = {}
     for row in contracts.values_list("pk", key, label, "amount", "down_payment"):
         _pk, group_key, name, amount, down = row

@@ -110,6 +110,24 @@ def filtered_contracts(viewer: Viewer, filters: ContractFilters) -> QuerySet[Con
     return queryset
 
 
+def with_collected(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
+    """Annotate `received` and `down_payment` (sums over the live milestones) for lists of contracts."""
+    from decimal import Decimal
+
+    from django.db.models import Case, DecimalField, Sum, Value, When
+    from django.db.models.functions import Coalesce
+
+    def total(expression: Any, condition: Q) -> Coalesce:
+        summed = Sum(Case(When(condition, then=expression), default=Value(Decimal("0"))), output_field=DecimalField())
+        return Coalesce(summed, Value(Decimal("0")), output_field=DecimalField())
+
+    alive = Q(milestones__deleted_at__isnull=True)
+    return queryset.annotate(
+        received=total("milestones__received", alive),
+        down_payment=total("milestones__amount", alive & Q(milestones__kind="down_payment")),
+    )
+
+
 def contracts_page(viewer: Viewer, filters: ContractFilters, *, cursor: str | None, limit: int) -> Page[Contract]:
     return keyset_page(filtered_contracts(viewer, filters), order=filters.sort, cursor=cursor, limit=limit)
 

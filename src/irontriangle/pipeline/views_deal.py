@@ -321,6 +321,7 @@ def deal_page(who: Viewer, opportunity: Opportunity, **given: Any) -> dict[str, 
     weight_total = sum(value for _code, value, _css in weights) or 1
     next_stage = _next_stage(opportunity, stages)
     won = next((stage for stage in stages if stage.outcome == "won"), None)
+    open_stages = [stage for stage in stages if not stage.outcome]
     lost = next((stage for stage in stages if stage.outcome == "lost"), None)
     context: dict[str, Any] = {
         "opportunity": opportunity,
@@ -379,9 +380,21 @@ def deal_page(who: Viewer, opportunity: Opportunity, **given: Any) -> dict[str, 
         "open_form": given.get("open_form") or "",
         "editing_competitor": given.get("editing_competitor"),
         "lead_unit_name": unit_names.get(opportunity.lead_unit_id, "") if opportunity.lead_unit_id else "",
+        "contracts": _contracts(who, opportunity),
+        # A contract is opened in the deal's last open stage or once it is won (collections' own rule).
+        "can_open_contract": can_edit
+        and (current.outcome == "won" or (not current.outcome and open_stages[-1:] == [current])),
     }
     context["quote_line_blank"] = range(3)
     return context
+
+
+def _contracts(who: Viewer, opportunity: Opportunity) -> list[Any]:
+    from irontriangle.collections.selectors import contracts_visible, with_collected
+
+    return list(
+        with_collected(contracts_visible(who).filter(opportunity=opportunity)).order_by("-signed_on", "-pk")[:20]
+    )
 
 
 def _as_queryset(opportunity: Opportunity, stages: list[Stage]) -> Any:

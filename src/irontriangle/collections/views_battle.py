@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from irontriangle.accounts.forms import PickerSelect
 from irontriangle.collections import battle, measures, selectors
@@ -283,7 +283,7 @@ def collection_measures(request: HttpRequest) -> HttpResponse:
         "current": next((index for index, row in enumerate(months) if row.month > today), len(months)) - 1,
         "ahead": _("Months ahead"),
         "series": [
-            {"name": _("Planned"), "data": [_money(row.planned) for row in months]},
+            {"name": pgettext("money", "Planned"), "data": [_money(row.planned) for row in months]},
             {"name": _("Collected"), "data": [_money(row.collected) for row in months]},
         ],
     }

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from irontriangle.collections import selectors, services
@@ -59,9 +59,9 @@ EVENTS = (
     ("warranty_ends_on", Trigger.WARRANTY_END),
 )
 EVENT_BUTTONS = {
-    "delivered_on": _("Record delivery"),
-    "accepted_on": _("Record acceptance"),
-    "warranty_ends_on": _("Record end of warranty"),
+    "delivered_on": gettext_lazy("Record delivery"),
+    "accepted_on": gettext_lazy("Record acceptance"),
+    "warranty_ends_on": gettext_lazy("Record end of warranty"),
 }
 
 

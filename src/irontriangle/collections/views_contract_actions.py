@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from irontriangle.collections import selectors, services
@@ -33,7 +34,7 @@ from irontriangle.collections.views_contract import contract_page, contract_url,
 from irontriangle.common.errors import Conflict, Forbidden, InvalidInput, NotFound, VersionConflict
 from irontriangle.web.guards import actor, add_domain_errors, htmx, viewer, web_view
 
-CHANGED_MEANWHILE = _("Someone else changed this contract meanwhile; nothing was overwritten. Try again.")
+CHANGED_MEANWHILE = gettext_lazy("Someone else changed this contract meanwhile; nothing was overwritten. Try again.")
 
 
 def _contract(request: HttpRequest, contract_id: int) -> Contract:

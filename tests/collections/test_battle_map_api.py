@@ -95,3 +95,15 @@ def test_the_collection_report_answers_each_group(org, deal):
         Decimal("30.00"),
     )
     assert api_as(org["ar"]).get("/reports/collections", {"group": "team"}).status_code == 422
+
+
+def test_report_groups_are_named_in_the_readers_language(org, deal):
+    _world(org, deal)
+    org["units"]["shanghai"].name_en = "Shanghai Branch"
+    org["units"]["shanghai"].save()
+    english = api_as(org["manager"]).get("/reports/collections", {"group": "unit"}).json()
+    chinese = api_as(org["manager"], "zh-hans").get("/reports/collections", {"group": "unit"}).json()
+    assert [row["label"] for row in english["ageing"]] == ["Shanghai Branch"]
+    assert [row["label"] for row in chinese["down_payment"]] == ["上海分公司"]
+    people = api_as(org["manager"]).get("/reports/collections", {"group": "ar"}).json()
+    assert [row["label"] for row in people["ageing"]] == ["王磊"]

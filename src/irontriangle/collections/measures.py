@@ -32,6 +32,25 @@ GROUPS = {
 }
 
 
+def _relabel(group: str, rows: list[Any]) -> list[Any]:
+    """Name each row as the reader sees names elsewhere: a unit in their language, a person by display
+    name or else username (one query for the page of groups)."""
+    keys = {row.key for row in rows if row.key is not None}
+    if not keys:
+        return rows
+    if group == "unit":
+        from irontriangle.org.models import OrgUnit
+
+        names = {unit.pk: unit.label for unit in OrgUnit.objects.filter(pk__in=keys)}
+    else:
+        from irontriangle.org.models import User
+
+        names = {user.pk: str(user) for user in User.objects.filter(pk__in=keys)}
+    for row in rows:
+        row.label = names.get(row.key, row.label)
+    return rows
+
+
 def _money_sum(expression: Any, condition: Q | None = None) -> Coalesce:
     value = Case(When(condition, then=expression), default=Value(ZERO)) if condition is not None else expression
     return Coalesce(Sum(value, output_field=DecimalField()), Value(ZERO), output_field=DecimalField())
@@ -58,7 +77,7 @@ def ageing(viewer: Viewer, group: str, today: date) -> list[AgeingRow]:
         )
         for row in rows
     ]
-    return sorted(result, key=lambda row: -row.total)
+    return _relabel(group, sorted(result, key=lambda row: -row.total))
 
 
 @dataclass
@@ -110,7 +129,7 @@ def collection_cycle(viewer: Viewer, group: str, today: date, days: int = 90) ->
             entry.dso_days = quantize(entry.receivable / entry.billed * days)
         if entry.collected > 0:
             entry.average_days_to_collect = quantize(entry._weighted_days / entry.collected)
-    return sorted(rows.values(), key=lambda row: (row.dso_days is None, -(row.dso_days or 0)))
+    return _relabel(group, sorted(rows.values(), key=lambda row: (row.dso_days is None, -(row.dso_days or 0))))
 
 
 def down_payment_ratio(contract_amount: Decimal, down_payments: Decimal) -> Decimal | None:
@@ -141,7 +160,7 @@ def down_payment_by(viewer: Viewer, group: str) -> list[RatioRow]:
         entry.down_payment += down
     for entry in totals.values():
         entry.ratio = down_payment_ratio(entry.amount, entry.down_payment)
-    return sorted(totals.values(), key=lambda entry: -entry.amount)
+    return _relabel(group, sorted(totals.values(), key=lambda entry: -entry.amount))
 
 
 @dataclass

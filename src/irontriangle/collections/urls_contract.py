@@ -11,6 +11,7 @@ M = f"{C}milestones/<int:milestone_id>/"
 urlpatterns: list[URLPattern] = [
     path("contracts/", views.contract_list, name="contract-list"),
     path("contracts/new/", views.contract_create, name="contract-create"),
+    path("contracts/for-account/<int:account_id>/", views.account_contracts, name="account-contracts"),
     path(C, views.contract_detail, name="contract-detail"),
     path(f"{C}event/", act.contract_event, name="contract-event"),
     path(f"{C}schedule/", act.schedule_save, name="contract-schedule"),

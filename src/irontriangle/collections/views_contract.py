@@ -85,6 +85,9 @@ def templates_choices() -> list[tuple[str, str]]:
 # --- the list ------------------------------------------------------------------------------------------
 
 
+ACCOUNT_TAB_LIMIT = 50
+
+
 def _list_row(contract: Any) -> dict[str, Any]:
     """`contract` carries the sums of `selectors.with_collected`."""
     return {
@@ -119,6 +122,29 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     )
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@web_view
+def account_contracts(request: HttpRequest, account_id: int) -> HttpResponse:
+    """The account 360 page's contracts tab: what was signed, what came in, what is late."""
+    from irontriangle.accounts.selectors import account_get
+    from irontriangle.collections import battle
+    from irontriangle.collections.state import status_q
+
+    who = viewer(request)
+    account = account_get(who, account_id)
+    contracts = selectors.with_collected(
+        selectors.filtered_contracts(who, selectors.ContractFilters(account_id=account.pk))
+    ).order_by("-signed_on", "-pk")[:ACCOUNT_TAB_LIMIT]
+    milestones = selectors.battle_map(who, selectors.BattleFilters(account_id=account.pk))
+    context = {
+        "account": account,
+        "rows": [_list_row(contract) for contract in contracts],
+        "limit": ACCOUNT_TAB_LIMIT,
+        "totals": battle.totals(milestones),
+        "overdue": battle.totals(milestones.filter(status_q("overdue", timezone.localdate()))),
+    }
+    return render(request, "collections/contract_account_tab.html", context)
 
 
 # --- opening a contract ----------------------------------------------------------------------------------

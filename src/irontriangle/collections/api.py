@@ -531,16 +531,12 @@ class MeasuresFilters(Schema):
 def collection_report(request: HttpRequest, filters: Query[MeasuresFilters]) -> Any:
     """Ageing by bucket, DSO and average days to collect over the last `days`, and the down-payment ratio,
     grouped by owner unit, AR or FR; plus money planned against collected per month."""
-    who = viewer(request)
-    today = timezone.localdate()
+    figures = measures.report(viewer(request), filters.group, timezone.localdate(), filters.days)
     return {
         "group": filters.group,
         "days": filters.days,
-        "ageing": [row.__dict__ for row in measures.ageing(who, filters.group, today)],
-        "cycle": [
-            {k: v for k, v in row.__dict__.items() if not k.startswith("_")}
-            for row in measures.collection_cycle(who, filters.group, today, filters.days)
-        ],
-        "down_payment": [row.__dict__ for row in measures.down_payment_by(who, filters.group)],
-        "monthly": [row.__dict__ for row in measures.monthly(who, today)],
+        "ageing": [row.__dict__ for row in figures.ageing],
+        "cycle": [{k: v for k, v in row.__dict__.items() if not k.startswith("_")} for row in figures.cycle],
+        "down_payment": [row.__dict__ for row in figures.down_payment],
+        "monthly": [row.__dict__ for row in figures.monthly],
     }

@@ -34,7 +34,7 @@ GROUPS = {
 
 def _relabel(group: str, rows: list[Any]) -> list[Any]:
     """Name each row as the reader sees names elsewhere: a unit in their language, a person by display
-    name or else username (one query for the page of groups)."""
+    name or else username (one query for every group of the report)."""
     keys = {row.key for row in rows if row.key is not None}
     if not keys:
         return rows
@@ -77,7 +77,7 @@ def ageing(viewer: Viewer, group: str, today: date) -> list[AgeingRow]:
         )
         for row in rows
     ]
-    return _relabel(group, sorted(result, key=lambda row: -row.total))
+    return sorted(result, key=lambda row: -row.total)
 
 
 @dataclass
@@ -129,7 +129,7 @@ def collection_cycle(viewer: Viewer, group: str, today: date, days: int = 90) ->
             entry.dso_days = quantize(entry.receivable / entry.billed * days)
         if entry.collected > 0:
             entry.average_days_to_collect = quantize(entry._weighted_days / entry.collected)
-    return _relabel(group, sorted(rows.values(), key=lambda row: (row.dso_days is None, -(row.dso_days or 0))))
+    return sorted(rows.values(), key=lambda row: (row.dso_days is None, -(row.dso_days or 0)))
 
 
 def down_payment_ratio(contract_amount: Decimal, down_payments: Decimal) -> Decimal | None:
@@ -160,7 +160,7 @@ def down_payment_by(viewer: Viewer, group: str) -> list[RatioRow]:
         entry.down_payment += down
     for entry in totals.values():
         entry.ratio = down_payment_ratio(entry.amount, entry.down_payment)
-    return _relabel(group, sorted(totals.values(), key=lambda entry: -entry.amount))
+    return sorted(totals.values(), key=lambda entry: -entry.amount)
 
 
 @dataclass
@@ -205,3 +205,23 @@ def _as_date(value: Any) -> date:
 def _add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass
+class Report:
+    ageing: list[AgeingRow]
+    cycle: list[CycleRow]
+    down_payment: list[RatioRow]
+    monthly: list[MonthRow]
+
+
+def report(viewer: Viewer, group: str, today: date, days: int = 90) -> Report:
+    """Every measure at once, for the API and the measures page alike, with the groups named once."""
+    result = Report(
+        ageing(viewer, group, today),
+        collection_cycle(viewer, group, today, days),
+        down_payment_by(viewer, group),
+        monthly(viewer, today),
+    )
+    _relabel(group, [*result.ageing, *result.cycle, *result.down_payment])
+    return result

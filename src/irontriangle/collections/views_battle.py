@@ -274,10 +274,8 @@ def collection_measures(request: HttpRequest) -> HttpResponse:
     days = values.get("days") or 90
     today = timezone.localdate()
     unnamed = _("Unassigned")
-    ageing = measures.ageing(who, group, today)
-    cycle = measures.collection_cycle(who, group, today, days)
-    down_payments = measures.down_payment_by(who, group)
-    months = measures.monthly(who, today)
+    figures = measures.report(who, group, today, days)
+    ageing, cycle, down_payments, months = figures.ageing, figures.cycle, figures.down_payment, figures.monthly
     monthly_chart = {
         "categories": [_month(row.month) for row in months],
         "current": next((index for index, row in enumerate(months) if row.month > today), len(months)) - 1,

@@ -98,20 +98,10 @@ def create_contract(request: HttpRequest, payload: ContractIn) -> Any:
     opportunity = opportunities_visible(who).filter(pk=data.pop("opportunity_id")).first()
     if opportunity is None:
         raise InvalidInput.single("opportunity_id", "unknown_opportunity", _("Unknown opportunity."))
-    template_code = data.pop("template", None)
-    template = None
-    if template_code:
-        template = MilestoneTemplate.objects.filter(code=template_code, is_active=True).first()
-        if template is None:
-            raise InvalidInput.single("template", "unknown_template", _("Unknown milestone template."))
-    from django.db import transaction
-
-    with transaction.atomic():
-        contract = services.contract_create(viewer=who, actor=actor(request), opportunity=opportunity, data=data)
-        if template is not None:
-            services.milestones_replace(
-                viewer=who, actor=actor(request), contract=contract, rows=services.template_rows(template)
-            )
+    template = data.pop("template", None)
+    contract = services.contract_create(
+        viewer=who, actor=actor(request), opportunity=opportunity, data=data, template=template
+    )
     return Status(201, _contract_out(request, contract.pk))
 
 
@@ -180,9 +170,7 @@ def replace_milestones(request: HttpRequest, contract_id: Id, payload: Milestone
 @router.post("/contracts/{contract_id}/milestones/apply-template", response={200: list[MilestoneOut], **ERRORS})
 def apply_template(request: HttpRequest, contract_id: Id, payload: TemplateApplyIn) -> Any:
     contract = selectors.contract_get(viewer(request), contract_id)
-    template = MilestoneTemplate.objects.filter(code=payload.template, is_active=True).first()
-    if template is None:
-        raise InvalidInput.single("template", "unknown_template", _("Unknown milestone template."))
+    template = services.active_template(payload.template)
     services.milestones_replace(
         viewer=viewer(request),
         actor=actor(request),

@@ -8,7 +8,6 @@ and scripts never are, whatever they are called.
 from __future__ import annotations
 
 import hashlib
-import io
 import secrets
 import zipfile
 from dataclasses import dataclass
@@ -103,7 +102,3 @@ def path_of(stored_name: str) -> Path:
 
 def discard(stored_name: str) -> None:
     path_of(stored_name).unlink(missing_ok=True)
-
-
-def as_stream(content: bytes) -> BinaryIO:
-    return io.BytesIO(content)

@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -199,17 +198,14 @@ def contract_create(request: HttpRequest) -> HttpResponse:
     )
     context: dict[str, Any] = {"form": form, "opportunity": opportunity, "lost": opportunity.stage.outcome == "lost"}
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["template"]
-        template = MilestoneTemplate.objects.filter(code=code, is_active=True).first() if code else None
         try:
-            with transaction.atomic():
-                contract = services.contract_create(
-                    viewer=who, actor=actor(request), opportunity=opportunity, data=form.service_data()
-                )
-                if template is not None:
-                    services.milestones_replace(
-                        viewer=who, actor=actor(request), contract=contract, rows=services.template_rows(template)
-                    )
+            contract = services.contract_create(
+                viewer=who,
+                actor=actor(request),
+                opportunity=opportunity,
+                data=form.service_data(),
+                template=form.cleaned_data["template"] or None,
+            )
         except InvalidInput as error:
             add_domain_errors(form, error)
         else:

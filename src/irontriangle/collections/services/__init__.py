@@ -10,6 +10,7 @@ from irontriangle.collections.services.chain import (
 )
 from irontriangle.collections.services.contracts import (
     MilestoneTotal,
+    active_template,
     contract_create,
     contract_delete,
     contract_restore,
@@ -31,6 +32,7 @@ from irontriangle.collections.services.payments import (
 __all__ = [
     "MilestoneTotal",
     "Overpayment",
+    "active_template",
     "collection_action_log",
     "collection_settings",
     "contract_create",

@@ -50,7 +50,6 @@ def _team_member(opportunity: Opportunity, role: str) -> int | None:
 
 def _check_people(data: dict[str, Any], opportunity: Opportunity) -> None:
     """The AR and FR named on a contract must be able to see its deal."""
-    from irontriangle.collections.selectors import contract_scope  # noqa: F401  (same rule as the deal)
     from irontriangle.common.access import viewer_of
     from irontriangle.pipeline.selectors import opportunities_visible
 
@@ -66,8 +65,18 @@ def _check_people(data: dict[str, Any], opportunity: Opportunity) -> None:
         raise InvalidInput(errors)
 
 
+def active_template(code: str) -> MilestoneTemplate:
+    template = MilestoneTemplate.objects.filter(code=code, is_active=True).first()
+    if template is None:
+        raise InvalidInput.single("template", "unknown_template", _("Unknown milestone template."))
+    return template
+
+
 @transaction.atomic
-def contract_create(*, viewer: Viewer, actor: User, opportunity: Opportunity, data: dict[str, Any]) -> Contract:
+def contract_create(
+    *, viewer: Viewer, actor: User, opportunity: Opportunity, data: dict[str, Any], template: str | None = None
+) -> Contract:
+    """With `template`, its milestones are applied in the same transaction, to be edited afterwards."""
     if not can_edit_opportunity(viewer, opportunity):
         raise Forbidden()
     if opportunity.stage.outcome == Outcome.LOST:
@@ -99,6 +108,8 @@ def contract_create(*, viewer: Viewer, actor: User, opportunity: Opportunity, da
             % {"number": contract.number, "account": contract.account.name}
         ),
     )
+    if template:
+        milestones_replace(viewer=viewer, actor=actor, contract=contract, rows=template_rows(active_template(template)))
     return contract
 
 

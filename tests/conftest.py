@@ -149,6 +149,7 @@ def install_configuration_defaults() -> None:
     from irontriangle.collections.services import collection_settings
     from irontriangle.pipeline.defaults import ensure_processes
     from irontriangle.pipeline.settings import pipeline_settings
+    from irontriangle.resources.defaults import ensure_defaults
 
     matrix_settings()
     enabled_rules()
@@ -156,6 +157,7 @@ def install_configuration_defaults() -> None:
     pipeline_settings()
     ensure_templates()
     collection_settings()
+    ensure_defaults()
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from irontriangle.pipeline.api import router as pipeline_router
 from irontriangle.pipeline.api_reports import router as pipeline_reports_router
 from irontriangle.relationships.api import router as relationships_router
 from irontriangle.relationships.api_activity import router as activity_router
+from irontriangle.resources.api import router as resources_router
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -45,5 +46,6 @@ api.add_router("", activity_router)
 api.add_router("", pipeline_router)
 api.add_router("", pipeline_reports_router)
 api.add_router("", collections_router)
+api.add_router("", resources_router)
 api.add_router("", notifications_router)
 api.add_router("", common_router)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "irontriangle.relationships",
     "irontriangle.pipeline",
     "irontriangle.collections",
+    "irontriangle.resources",
     "irontriangle.notifications",
     "irontriangle.web",
 ]
@@ -53,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "irontriangle.common.partner_gate.PartnerGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -29,6 +29,9 @@ class ObjectRoute:
 
     params: dict[str, Any]
     bodies: dict[str, Any] = field(default_factory=dict)
+    # Directories every colleague may read (the presales pool, partners) are walked by a partner's login,
+    # for whom they do not exist; a colleague's writes to them are refused in their own tests.
+    outsider: str = "outsider"
 
 
 # --- what the outsider may not see ---------------------------------------------------------------
@@ -464,7 +467,102 @@ def hidden_milestone_route(hidden_contract) -> ObjectRoute:
     )
 
 
+@pytest.fixture
+def hidden_request_route(org, hidden_deal) -> ObjectRoute:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from irontriangle.common.access import viewer_of
+    from irontriangle.resources.services import request_create
+
+    request = request_create(
+        viewer=viewer_of(org["ar"]),
+        actor=org["ar"],
+        opportunity=hidden_deal.opportunity,
+        data={"kind": "poc", "hours": 8, "needed_by": timezone.localdate() + timedelta(days=7)},
+    )
+    return ObjectRoute(
+        {"request_id": request.pk},
+        {
+            "assign": {"resource_id": 1},
+            "decline": {"reason": "外人拒绝"},
+            "done": {"outcome": "外人完成"},
+            "patch": {"version": 1, "hours": 99},
+        },
+    )
+
+
+@pytest.fixture
+def directory_route(org) -> ObjectRoute:
+    from irontriangle.common.access import viewer_of
+    from irontriangle.resources.services import partner_create, partner_user_create, resource_create
+
+    admin = org["admin"]
+    partner = partner_create(
+        viewer=viewer_of(admin), actor=admin, data={"name": "外部伙伴", "type": "si", "tier": "gold"}
+    )
+    other = partner_create(
+        viewer=viewer_of(admin), actor=admin, data={"name": "别家伙伴", "type": "isv", "tier": "silver"}
+    )
+    partner_user_create(
+        viewer=viewer_of(admin),
+        actor=admin,
+        partner=other,
+        data={"username": "other_partner", "password": "Other-2026!x"},
+    )
+    resource = resource_create(
+        viewer=viewer_of(admin),
+        actor=admin,
+        user=org["sr"],
+        data={"support_tier": "tier1", "weekly_capacity_hours": 40, "unit_code": "ka-sh"},
+    )
+    return ObjectRoute(
+        {"partner_id": partner.pk, "resource_id": resource.pk},
+        {
+            "contacts": {"name": "外人"},
+            "users": {"username": "intruder", "password": "Intruder-2026!x"},
+            "meetings": {"occurred_on": "2026-11-01", "subject": "外人会议"},
+            "patch": {"version": 1, "notes": "外人改的"},
+        },
+        outsider="other_partner",
+    )
+
+
+@pytest.fixture
+def hidden_registration_route(org, hidden_account) -> ObjectRoute:
+    from irontriangle.common.access import viewer_of
+    from irontriangle.resources.services import registration_create
+
+    registration = registration_create(
+        viewer=viewer_of(org["ar"]),
+        actor=org["ar"],
+        data={"project": "外人看不到的报备"},
+        unit=org["units"]["shanghai"],
+        account=hidden_account,
+    )
+    return ObjectRoute(
+        {"registration_id": registration.pk},
+        {"approve": {"note": "外人批准"}, "reject": {"reason": "外人驳回"}},
+    )
+
+
 ROUTES: dict[str, str] = {
+    "/api/v1/resource-pool/{resource_id}": "directory_route",
+    "/api/v1/resource-requests/{request_id}": "hidden_request_route",
+    "/api/v1/resource-requests/{request_id}/assign": "hidden_request_route",
+    "/api/v1/resource-requests/{request_id}/decline": "hidden_request_route",
+    "/api/v1/resource-requests/{request_id}/done": "hidden_request_route",
+    "/api/v1/resource-requests/{request_id}/events": "hidden_request_route",
+    "/api/v1/resource-requests/{request_id}/history": "hidden_request_route",
+    "/api/v1/partners/{partner_id}": "directory_route",
+    "/api/v1/partners/{partner_id}/contacts": "directory_route",
+    "/api/v1/partners/{partner_id}/users": "directory_route",
+    "/api/v1/partners/{partner_id}/meetings": "directory_route",
+    "/api/v1/deal-registrations/{registration_id}": "hidden_registration_route",
+    "/api/v1/deal-registrations/{registration_id}/approve": "hidden_registration_route",
+    "/api/v1/deal-registrations/{registration_id}/reject": "hidden_registration_route",
+    "/api/v1/deal-registrations/{registration_id}/withdraw": "hidden_registration_route",
     "/api/v1/accounts/{account_id}/confirm-segment": "hidden_segment_route",
     "/api/v1/accounts/{account_id}/tree": "hidden_account_route",
     "/api/v1/accounts/{account_id}/potential": "hidden_account_route",
@@ -591,7 +689,7 @@ def test_every_object_route_has_an_entry(openapi):
 
 
 def test_outsider_gets_404_on_every_object_route(org, openapi, request):
-    outsider = api_as(org["outsider"])
+    clients: dict[str, ApiClient] = {"outsider": api_as(org["outsider"])}
     failures: list[str] = []
     calls = 0
     for path, method, operation in _operations(openapi):
@@ -601,6 +699,11 @@ def test_outsider_gets_404_on_every_object_route(org, openapi, request):
         names = set(re.findall(r"{(\w+)}", path))
         assert names <= set(route.params), f"{path}: the fixture gives no value for {names - set(route.params)}"
         url = path.format(**route.params)
+        if route.outsider not in clients:
+            from irontriangle.org.models import User
+
+            clients[route.outsider] = api_as(User.objects.get(username=route.outsider))
+        outsider = clients[route.outsider]
         if "requestBody" in operation:
             body = _body_for(route, method, path)
             if isinstance(body, Multipart):
@@ -633,6 +736,29 @@ def _assert_untouched(org, request) -> None:
     _assert_relationships_untouched(org, routes)
     _assert_pipeline_untouched(org, request.getfixturevalue("hidden_deal"))
     _assert_contract_untouched(request.getfixturevalue("hidden_contract"))
+    _assert_resources_untouched(routes)
+
+
+def _assert_resources_untouched(routes) -> None:
+    from irontriangle.resources.models import (
+        DealRegistration,
+        Partner,
+        PartnerContact,
+        PartnerMeeting,
+        PartnerUser,
+        Resource,
+        ResourceRequest,
+    )
+
+    request = ResourceRequest.all_objects.get(pk=routes["hidden_request_route"].params["request_id"])
+    assert (request.status, request.hours, request.version, request.deleted_at) == ("requested", 8, 1, None)
+    registration = DealRegistration.all_objects.get(pk=routes["hidden_registration_route"].params["registration_id"])
+    assert (registration.status, registration.version) == ("submitted", 1)
+    partner = Partner.all_objects.get(pk=routes["directory_route"].params["partner_id"])
+    assert (partner.notes, partner.version, partner.deleted_at) == ("", 1, None)
+    assert Resource.all_objects.get(pk=routes["directory_route"].params["resource_id"]).deleted_at is None
+    assert not PartnerContact.objects.exists() and not PartnerMeeting.objects.exists()
+    assert list(PartnerUser.objects.values_list("user__username", flat=True)) == ["other_partner"]
 
 
 def _assert_contract_untouched(hidden: HiddenContract) -> None:

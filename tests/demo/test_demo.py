@@ -57,6 +57,7 @@ from irontriangle.relationships.models import (
 )
 from irontriangle.relationships.risks import account_risks
 from irontriangle.relationships.selectors import has_backup, power_map, primary_owner
+from irontriangle.resources.models import DealRegistration, Partner, RequestEvent, Resource, ResourceRequest
 from tests.factories import make_unit
 
 
@@ -103,12 +104,17 @@ def _snapshot() -> dict[str, Any]:
         "payments": Payment.all_objects.count(),
         "evidence": Evidence.objects.count(),
         "collection_actions": CollectionAction.objects.count(),
+        "pool": Resource.all_objects.count(),
+        "requests": list(ResourceRequest.all_objects.order_by("pk").values_list("pk", "version", "status")),
+        "request_events": RequestEvent.objects.count(),
+        "partners": Partner.all_objects.count(),
+        "registrations": list(DealRegistration.all_objects.order_by("pk").values_list("pk", "version", "status")),
     }
 
 
 def test_the_demo_loads_prints_the_logins_and_a_second_run_changes_nothing(demo):
     assert "Demo data loaded." in demo
-    for username, *_rest in data.USERS:
+    for username, *_rest in [*data.USERS, *data.RESOURCE_USERS, *data.PARTNER_LOGINS]:
         assert f"  {username} " in demo
     assert data.DEMO_PASSWORD in demo
     before = _snapshot()

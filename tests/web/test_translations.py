@@ -13,19 +13,22 @@ from irontriangle.accounts.models import Segment, TeamRole, Tier
 CATALOGUE = Path(__file__).resolve().parents[2] / "src/irontriangle/locale/zh_Hans/LC_MESSAGES"
 
 
-def _entries() -> list[tuple[str, str, str]]:
-    """(context, msgid, msgstr) of every entry of the .po file, the header left out."""
+def _entries() -> list[tuple[str, str, str, str]]:
+    """(context, msgid, plural msgid, msgstr) of every entry of the .po file, the header left out; for a
+    plural entry, msgstr is its first (and, in Chinese, only) form."""
     entries, current, key = [], {}, None
     for line in [*(CATALOGUE / "django.po").read_text(encoding="utf-8").splitlines(), ""]:
         if not line.strip():
             if current.get("msgid"):
                 msgstr = "" if current.get("fuzzy") else current.get("msgstr", "")
-                entries.append((current.get("msgctxt", ""), current["msgid"], msgstr))
+                entries.append((current.get("msgctxt", ""), current["msgid"], current.get("msgid_plural", ""), msgstr))
             current, key = {}, None
         elif line.startswith("#, ") and "fuzzy" in line:
             # A fuzzy entry is a guess gettext will not use: it counts as untranslated.
             current["fuzzy"] = "yes"
-        elif line.startswith(("msgctxt ", "msgid ", "msgstr")):
+        elif line.startswith("msgstr[") and not line.startswith("msgstr[0]"):
+            key = None  # later plural forms: Chinese has one, and only the first is compared
+        elif line.startswith(("msgctxt ", "msgid ", "msgid_plural ", "msgstr")):
             key, _space, value = line.partition(" ")
             key = key.split("[")[0]
             current[key] = ast.literal_eval(value)
@@ -37,15 +40,17 @@ def _entries() -> list[tuple[str, str, str]]:
 def test_every_message_is_translated_and_compiled():
     entries = _entries()
     assert len(entries) > 250
-    untranslated = [msgid for _ctx, msgid, msgstr in entries if not msgstr]
+    untranslated = [msgid for _ctx, msgid, _plural, msgstr in entries if not msgstr]
     assert not untranslated
     with (CATALOGUE / "django.mo").open("rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)
-    stale = [
-        msgid
-        for ctx, msgid, msgstr in entries
-        if msgstr and (catalogue.pgettext(ctx, msgid) if ctx else catalogue.gettext(msgid)) != msgstr
-    ]
+
+    def compiled_text(ctx: str, msgid: str, plural: str) -> str:
+        if plural:
+            return catalogue.npgettext(ctx, msgid, plural, 1) if ctx else catalogue.ngettext(msgid, plural, 1)
+        return catalogue.pgettext(ctx, msgid) if ctx else catalogue.gettext(msgid)
+
+    stale = [msgid for ctx, msgid, plural, msgstr in entries if msgstr and compiled_text(ctx, msgid, plural) != msgstr]
     assert not stale, "django.mo is older than django.po: run compilemessages"
 
 

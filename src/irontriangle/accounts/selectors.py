@@ -35,7 +35,7 @@ def account_scope(viewer: Viewer, *, prefix: str = "") -> Q:
     """The accounts a viewer may see, as a filter usable from any model that points at accounts."""
     if viewer.read_all:
         return Q()
-    if viewer.user_id is None:
+    if viewer.user_id is None or viewer.external:
         return Q(pk__in=[])
     on_team = AccountTeamMember.objects.filter(
         active_team(), account_id=OuterRef(f"{prefix}pk"), user_id=viewer.user_id

@@ -34,6 +34,8 @@ class Viewer:
     unit_ids: frozenset[int]
     managed_unit_ids: frozenset[int]
     managed_paths: tuple[str, ...]
+    # A partner's external login: it sees its deal registrations and the deals shared with it, no more.
+    external: bool = False
 
     @property
     def is_anonymous(self) -> bool:
@@ -62,6 +64,11 @@ def viewer_of(user: Any) -> Viewer:
         return cached
     from irontriangle.org.models import Membership, UnitSegment
 
+    if getattr(user, "is_external", False):
+        # Whatever flags or permissions an external login was given by mistake, it stays outside.
+        viewer = Viewer(user.pk, False, False, False, False, frozenset(), frozenset(), (), external=True)
+        user._irontriangle_viewer = viewer
+        return viewer
     memberships = list(Membership.objects.filter(user_id=user.pk).select_related("unit"))
     is_admin = bool(user.is_superuser)
     segments = {membership.unit.segment for membership in memberships}

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, Field
 
 from irontriangle.common.access import Viewer, viewer_of
 from irontriangle.common.errors import DomainError, InvalidInput
+from irontriangle.common.partner_gate import check_api
 from irontriangle.common.services import invalid_from_validation
 
 T = TypeVar("T")
@@ -63,6 +64,7 @@ class BearerAuth(HttpBearer):
 
         user = token_authenticate(token)
         if user is not None:
+            check_api(request, user)
             request.user = user  # so history and every helper see the same person as a session would
         return user
 
@@ -72,7 +74,10 @@ class ActiveSessionAuth(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
-        return user if user is not None and user.is_active else None
+        if user is None or not user.is_active:
+            return None
+        check_api(request, user)
+        return user
 
 
 AUTH = [BearerAuth(), ActiveSessionAuth()]

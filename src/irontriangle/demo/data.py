@@ -1467,6 +1467,15 @@ DEALS = [
         ),
         reason="标准版上线快,吕总当场拍板",
     ),
+    # --- partner-led (SPEC §6, tier 2): a local integrator leads, we supply the platform -------------
+    Deal(
+        "gz-portal", "ct-gz", "ar", "广州分公司政企客户自助服务门户", Decimal("1600000"), 110, (),
+        lead_source="partner", project_type="partner_led",
+    ),
+    Deal(
+        "sz-queue", "ct-sz", "ar", "深圳分公司营业厅排队叫号系统", Decimal("450000"), 60, (),
+        lead_source="partner", project_type="partner_led",
+    ),
 ]  # fmt: skip
 
 
@@ -1742,4 +1751,187 @@ REVIEW = (
         ),
         ("gd-pilot", "尽快找到能建议的向导;IT 部经理调走后技术评估人空缺,需重新覆盖。", "ar", 21),
     ),
+)
+
+
+# --- call for fire: the presales pool, partners, requests and deal registrations (SPEC §6) ------------
+
+# code, Chinese name, English name, segment, parent code
+RESOURCE_UNITS = [
+    ("tech-south", "华南技术支持组", "South Technical Support", "presales", "ka-telecom-south"),
+    ("callcentre", "呼叫中心", "Call Centre", "service", "hq"),
+]
+
+# Like USERS: username, display name, units, managed units, admin, what the person is for
+RESOURCE_USERS = [
+    ("pool", "黄志远 Huang Zhiyuan", ["presales"], ["presales"], False, "head of the solution centre (runs the pool)"),
+    ("se1", "许文博 Xu Wenbo", ["presales"], [], False, "solution engineer, CRM and data platform, Guangdong"),
+    ("se2", "林嘉怡 Lin Jiayi", ["presales"], [], False, "solution engineer, 5G private networks and POCs"),
+    ("tech", "何俊 He Jun", ["tech-south"], [], False, "branch technical support, south (tier 2)"),
+]
+
+# username, display name, partner name, what the person is for
+PARTNER_LOGINS = [
+    (
+        "partner",
+        "梁志成 Liang Zhicheng",
+        "华南智联系统集成有限公司",
+        "external partner login (sees its registrations and shared deals)",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class PartnerEntry:
+    name: str
+    name_en: str
+    type: str
+    tier: str
+    capabilities: tuple[str, ...]
+    regions: tuple[str, ...]
+    website: str
+    contacts: tuple[tuple[str, str, str, str, bool], ...]  # name, title, phone, e-mail, primary
+
+
+PARTNERS = [
+    PartnerEntry(
+        "华南智联系统集成有限公司", "South China Smartlink Systems", "si", "gold",
+        ("系统集成 System integration", "5G 专网", "驻场运维 On-site operations"),
+        ("广东 Guangdong", "广州 Guangzhou", "深圳 Shenzhen"),
+        "https://smartlink.example",
+        (
+            ("梁志成 Liang Zhicheng", "售前总监 Presales director", "020-5550-1201", "liang@smartlink.example", True),
+            ("邓慧 Deng Hui", "客户经理 Account manager", "020-5550-1202", "deng@smartlink.example", False),
+        ),
+    ),
+    PartnerEntry(
+        "数擎软件有限公司", "DataEngine Software", "isv", "silver",
+        ("数据中台 Data platform", "BI 报表", "CRM 二次开发"),
+        ("江苏 Jiangsu", "浙江 Zhejiang"),
+        "https://dataengine.example",
+        (("钱晓峰 Qian Xiaofeng", "渠道经理 Channel manager", "025-5550-3301", "qian@dataengine.example", True),),
+    ),
+    PartnerEntry(
+        "启航云商分销有限公司", "Qihang Cloud Distribution", "distributor", "registered",
+        ("标准产品分销 Standard product distribution", "电商店铺运营"),
+        ("浙江 Zhejiang", "上海 Shanghai"),
+        "https://qihang.example",
+        (("方敏 Fang Min", "销售经理 Sales manager", "0571-5550-7701", "fang@qihang.example", True),),
+    ),
+]  # fmt: skip
+
+# The pool (who, unit, tier, skills, region, weekly hours, executive); partner teams name their partner.
+POOL = [
+    ("sr", "presales", "tier1", ("CRM", "BSS 集成", "方案设计"), "北京 Beijing", 32, False),
+    ("sr2", "presales", "tier1", ("CRM 标准版", "实施", "培训"), "上海 Shanghai", 24, False),
+    ("se1", "presales", "tier1", ("CRM", "数据中台", "POC"), "广东 Guangdong", 40, False),
+    ("se2", "presales", "tier1", ("5G 专网", "POC", "投标"), "深圳 Shenzhen", 40, False),
+    ("tech", "tech-south", "tier2", ("5G 专网", "网络", "系统集成"), "广州 Guangzhou", 40, False),
+    ("gm", "hq", "tier1", ("高层拜访", "战略合作"), "", 8, True),
+]
+# partner, team name, unit, tier, skills, region, weekly hours
+PARTNER_TEAM = (
+    "华南智联系统集成有限公司",
+    "华南智联售前团队",
+    "tech-south",
+    "tier2",
+    ("系统集成", "5G 专网"),
+    "广东 Guangdong",
+    60,
+)
+
+
+@dataclass(frozen=True)
+class RequestEntry:
+    """A call for fire on a deal. Dates are in days from Monday of the week the demo is loaded, so each
+    assignment covers whole weeks and this week's load can be worked out by hand (see the test)."""
+
+    deal: str
+    kind: str
+    by: str
+    skills: tuple[str, ...]
+    hours: int
+    needed_in_days: int  # from today
+    notes: str
+    outcome: str  # assigned / declined / done / requested / escalated
+    to: str = ""  # username, or the partner team's name
+    answered_by: str = ""
+    starts: int = 0  # days from this week's Monday
+    ends: int = 6
+    answer: str = ""  # why it was declined, or what was delivered
+
+
+REQUESTS = [
+    # this week: 60 h over 3 weeks = 20 h a week
+    RequestEntry(
+        "ct-crm", "solution_design", "ar", ("CRM", "数据中台", "POC"), 60, 20,
+        "集团 CRM 31 省推广方案与数据中台对接设计,POC 验收前完成", "assigned", "se1", "pool", 0, 20,
+    ),
+    # started last week: 48 h over 3 weeks = 16 h a week
+    RequestEntry(
+        "sz-poc", "poc", "sr", ("POC", "5G 专网"), 48, 13,
+        "POC 第二阶段:专网开通工单六小时目标的现场验证", "assigned", "se2", "pool", -7, 13,
+    ),
+    # 24 h in this week
+    RequestEntry(
+        "steel-inspection", "bid_writing", "ar2", ("投标", "5G 专网"), 24, 6,
+        "高炉在线检测邀请招标:技术标 5G 专网与边缘计算章节", "assigned", "sr", "pool", 0, 6,
+    ),
+    # partner-led and large: the branch technical team, 30 h over 2 weeks = 15 h a week
+    RequestEntry(
+        "gz-portal", "solution_design", "ar", ("网络", "系统集成"), 30, 13,
+        "与华南智联联合设计门户与 BSS 对接方案", "assigned", "tech", "director", 0, 13,
+    ),
+    # partner-led and small: the partner's own presales, 20 h in this week
+    RequestEntry(
+        "sz-queue", "partner", "ar", ("系统集成",), 20, 6,
+        "营业厅叫号系统现场勘查与报价", "assigned", "华南智联售前团队", "director", 0, 6,
+    ),
+    # the GM joins a customer meeting: 4 h over 2 weeks = 2 h a week
+    RequestEntry(
+        "ct-crm", "executive_sponsor", "ar", ("高层拜访",), 4, 13,
+        "请陈总出席集团 CRM 方案汇报会,与黄总对齐分省推广节奏", "assigned", "gm", "gm", 0, 13,
+    ),
+    # done today: 12 h in this week, still counted in this week's load
+    RequestEntry(
+        "gd-pilot", "solution_design", "ar", ("CRM",), 12, 6,
+        "省级试点范围说明书", "done", "se1", "pool", 0, 6,
+        answer="试点范围说明书已提交罗总,政企线索与商机管理先行",
+    ),
+    RequestEntry(
+        "gz-consulting", "poc", "ar", ("POC",), 40, 30,
+        "营销数字化咨询前做一个演示 POC", "declined", answered_by="pool",
+        answer="商机仍在验证阶段,先完成两周调研;POC 资源优先给进入引导阶段的项目",
+    ),
+    RequestEntry(
+        "tianyue-saas", "expert", "smb", ("CRM 标准版",), 4, 10,
+        "客户想了解标准版与其 ERP 的对接方式,请专家电话支持", "requested",
+    ),
+    # raised three days ago and nobody answered: past its SLA twice, escalated to the pool's head and the GM
+    RequestEntry(
+        "zj-capacity", "solution_design", "director", ("容量规划", "方案设计"), 24, 14,
+        "浙江移动扩容方案:驻场交付成本重新评估", "escalated",
+    ),
+]  # fmt: skip
+
+# partner, account key, project, deal key, outcome, days (protected for; for `expired`, ended ago), note.
+# A partner with a login registers through it; the channel manager records the others.
+REGISTRATIONS = [
+    (
+        "华南智联系统集成有限公司", "ct-gz", "政企客户自助服务门户", "gz-portal", "approved", 90,
+        "与广州分公司确认由华南智联牵头,我方提供平台",
+    ),
+    ("数擎软件有限公司", "cm-js", "数据中台二期", None, "submitted", 60, ""),
+    ("启航云商分销有限公司", "tianyue", "经销商订货门户", None, "expired", 10, ""),
+]  # fmt: skip
+
+PARTNER_MEETING = (
+    "华南智联系统集成有限公司",
+    "gz-portal",
+    6,
+    ("ops", "ar", "tech"),
+    "梁志成、邓慧",
+    "广州门户项目启动会",
+    "分工:华南智联负责门户开发与驻场,我方提供平台与 BSS 对接;每两周一次联合项目例会。",
+    "华南智联提交实施计划;技术支持组评审接口方案",
 )

@@ -76,6 +76,30 @@ from irontriangle.relationships.services import (
     plan_action_add,
     plan_create,
 )
+from irontriangle.resources.defaults import ensure_defaults
+from irontriangle.resources.models import (
+    DealRegistration,
+    Partner,
+    RequestEvent,
+    Resource,
+    ResourceRequest,
+    RoutingRule,
+)
+from irontriangle.resources.routing import sla_hours
+from irontriangle.resources.services import (
+    escalations_run,
+    partner_contact_add,
+    partner_create,
+    partner_meeting_create,
+    partner_user_create,
+    registration_create,
+    registration_decide,
+    request_assign,
+    request_create,
+    request_decline,
+    request_done,
+    resource_create,
+)
 
 
 @dataclass
@@ -86,7 +110,10 @@ class Login:
 
 
 def demo_logins() -> list[Login]:
-    return [Login(username, data.DEMO_PASSWORD, f"{name}: {who}") for username, name, *_rest, who in data.USERS]
+    people = [*data.USERS, *data.RESOURCE_USERS]
+    logins = [Login(username, data.DEMO_PASSWORD, f"{name}: {who}") for username, name, *_rest, who in people]
+    logins += [Login(username, data.DEMO_PASSWORD, f"{name}: {who}") for username, name, _p, who in data.PARTNER_LOGINS]
+    return logins
 
 
 def is_loaded() -> bool:
@@ -117,11 +144,12 @@ def load_demo() -> None:
     _pipeline(users, accounts, contacts)
     # The hourly job's first run: the AR and FR hear of the milestones overdue or coming due.
     milestone_alerts_run()
+    _call_for_fire(users)
 
 
-def _users() -> dict[str, User]:
+def _users(people: list[tuple[str, str, list[str], list[str], bool, str]] | None = None) -> dict[str, User]:
     users: dict[str, User] = {}
-    for username, display_name, units, managed, admin, _who in data.USERS:
+    for username, display_name, units, managed, admin, _who in data.USERS if people is None else people:
         users[username] = user_create(
             username=username,
             password=data.DEMO_PASSWORD,
@@ -827,3 +855,214 @@ def _review(users: dict[str, User], deals: dict[str, Opportunity], today: date) 
                 "due_on": today + timedelta(days=due_in_days),
             },
         )
+
+
+# --- call for fire: the pool, partners, requests and registrations (SPEC §6) ------------------------------
+
+
+def _call_for_fire(users: dict[str, User]) -> None:
+    """The solution centre's pool and its head, a branch technical team and a call centre behind the three
+    tiers of support; partners with a login; requests in every status, one escalated past its SLA; deal
+    registrations approved, waiting and expired. Each step is taken by the person who would take it."""
+    for code, name, name_en, segment, parent in data.RESOURCE_UNITS:
+        unit_create(code=code, name=name, name_en=name_en, segment=segment, parent_code=parent)
+    users = {**users, **_users(data.RESOURCE_USERS)}
+    _route_to_pools(users["admin"])
+    partners = _partners(users)
+    pool = _pool(users, partners)
+    deals = {deal.key: Opportunity.objects.get(name=deal.name) for deal in data.DEALS}
+    _requests(users, pool, deals)
+    _registrations(users, partners, deals)
+    name, deal, days_ago, participants, theirs, subject, minutes, next_steps = data.PARTNER_MEETING
+    channel = users["ops"]
+    partner_meeting_create(
+        viewer=viewer_of(channel),
+        actor=channel,
+        partner=partners[name],
+        opportunity=deals[deal],
+        data={
+            "occurred_on": timezone.localdate() - timedelta(days=days_ago),
+            "subject": subject,
+            "participant_ids": [users[username].pk for username in participants],
+            "partner_participants": theirs,
+            "minutes": minutes,
+            "next_steps": next_steps,
+        },
+    )
+
+
+def _route_to_pools(admin: User) -> None:
+    """Configuration, as an administrator sets it in the admin: which unit answers which tier."""
+    ensure_defaults()  # the rules a migration installs, should the table have been emptied
+    units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=["presales", "tech-south", "callcentre"])}
+    targets = [
+        (RoutingRule.objects.filter(tier="tier1"), "presales"),
+        (RoutingRule.objects.filter(project_type="partner_led", serve_with="people"), "tech-south"),
+        (RoutingRule.objects.filter(tier="tier3"), "callcentre"),
+    ]
+    for rules, code in targets:
+        for rule in rules:
+            rule.pool_unit = units[code]
+            rule._history_user = admin  # type: ignore[attr-defined]
+            rule.save()
+
+
+def _partners(users: dict[str, User]) -> dict[str, Partner]:
+    """The channel manager (the middle office) records the partners, their contacts and the login."""
+    channel = users["ops"]
+    as_channel: dict[str, Any] = {"viewer": viewer_of(channel), "actor": channel}
+    partners: dict[str, Partner] = {}
+    for entry in data.PARTNERS:
+        partner = partner_create(
+            **as_channel,
+            data={
+                "name": entry.name,
+                "name_en": entry.name_en,
+                "type": entry.type,
+                "tier": entry.tier,
+                "capabilities": list(entry.capabilities),
+                "regions": list(entry.regions),
+                "website": entry.website,
+            },
+        )
+        for name, title, phone, email, primary in entry.contacts:
+            partner_contact_add(
+                **as_channel,
+                partner=partner,
+                data={"name": name, "title": title, "phone": phone, "email": email, "is_primary": primary},
+            )
+        partners[entry.name] = partner
+    for username, display_name, partner_name, _who in data.PARTNER_LOGINS:
+        link = partner_user_create(
+            **as_channel,
+            partner=partners[partner_name],
+            data={
+                "username": username,
+                "password": data.DEMO_PASSWORD,
+                "display_name": display_name,
+                "email": f"{username}@demo.irontriangle.invalid",
+            },
+        )
+        users[username] = link.user
+    return partners
+
+
+def _pool(users: dict[str, User], partners: dict[str, Partner]) -> dict[str, Resource]:
+    """Each unit's manager puts its people in the pool; the channel manager adds the partner's team."""
+    managers = {"presales": users["pool"], "tech-south": users["director"], "hq": users["gm"]}
+    pool: dict[str, Resource] = {}
+    for username, unit, tier, skills, region, hours, executive in data.POOL:
+        manager = managers[unit]
+        pool[username] = resource_create(
+            viewer=viewer_of(manager),
+            actor=manager,
+            user=users[username],
+            data={
+                "unit_code": unit,
+                "support_tier": tier,
+                "skills": list(skills),
+                "region": region,
+                "weekly_capacity_hours": hours,
+                "is_executive": executive,
+            },
+        )
+    partner_name, team, unit, tier, skills, region, hours = data.PARTNER_TEAM
+    channel = users["ops"]
+    pool[team] = resource_create(
+        viewer=viewer_of(channel),
+        actor=channel,
+        partner=partners[partner_name],
+        data={
+            "name": team,
+            "unit_code": unit,
+            "support_tier": tier,
+            "skills": list(skills),
+            "region": region,
+            "weekly_capacity_hours": hours,
+        },
+    )
+    return pool
+
+
+def _requests(users: dict[str, User], pool: dict[str, Resource], deals: dict[str, Opportunity]) -> None:
+    today = timezone.localdate()
+    monday = week_start(today)
+    for entry in data.REQUESTS:
+        person = users[entry.by]
+        request = request_create(
+            viewer=viewer_of(person),
+            actor=person,
+            opportunity=deals[entry.deal],
+            data={
+                "kind": entry.kind,
+                "skills": list(entry.skills),
+                "hours": entry.hours,
+                "needed_by": today + timedelta(days=entry.needed_in_days),
+                "notes": entry.notes,
+            },
+        )
+        answerer = users.get(entry.answered_by)
+        as_answerer: dict[str, Any] = {"viewer": viewer_of(answerer), "actor": answerer} if answerer else {}
+        if entry.outcome in ("assigned", "done"):
+            request = request_assign(
+                **as_answerer,
+                request=_fresh(request),
+                resource=pool[entry.to],
+                starts_on=monday + timedelta(days=entry.starts),
+                ends_on=monday + timedelta(days=entry.ends),
+            )
+        if entry.outcome == "done":
+            server = users[entry.to]
+            request_done(viewer=viewer_of(server), actor=server, request=_fresh(request), outcome=entry.answer)
+        elif entry.outcome == "declined":
+            request_decline(**as_answerer, request=_fresh(request), reason=entry.answer)
+        elif entry.outcome == "escalated":
+            # Raised three days ago with a one-day SLA: both escalation levels are due, and the job that
+            # runs every ten minutes announces them as it would have.
+            raised = timezone.now() - timedelta(days=3)
+            ResourceRequest.objects.filter(pk=request.pk).update(
+                created_at=raised, answer_due_at=raised + timedelta(hours=sla_hours(entry.kind))
+            )
+            RequestEvent.objects.filter(request=request, kind="raised").update(at=raised)
+    escalations_run()
+
+
+def _fresh(request: ResourceRequest) -> ResourceRequest:
+    return ResourceRequest.objects.select_related(
+        "opportunity", "opportunity__account", "opportunity__account__owner_unit", "pool_unit", "routing_rule"
+    ).get(pk=request.pk)
+
+
+def _registrations(users: dict[str, User], partners: dict[str, Partner], deals: dict[str, Opportunity]) -> None:
+    """The partner's login registers its project and the channel manager approves it with the deal (which
+    shares the deal with the login); the channel manager records the others the partners phoned in."""
+    today = timezone.localdate()
+    channel = users["ops"]
+    as_channel: dict[str, Any] = {"viewer": viewer_of(channel), "actor": channel}
+    logins = {partner_name: users[username] for username, _name, partner_name, _who in data.PARTNER_LOGINS}
+    keys = {key: name for key, name, *_rest in data.ACCOUNTS}
+    for partner_name, account_key, project, deal_key, outcome, days, note in data.REGISTRATIONS:
+        account = Account.objects.get(name=keys[account_key])
+        fields = {"project": project, "expires_on": today + timedelta(days=days)}
+        login = logins.get(partner_name)
+        if login is not None:
+            registration = registration_create(
+                viewer=viewer_of(login), actor=login, data={**fields, "customer_name": account.name}
+            )
+        else:
+            registration = registration_create(
+                **as_channel, partner=partners[partner_name], account=account, data=fields
+            )
+        if outcome == "approved":
+            registration_decide(
+                **as_channel,
+                registration=DealRegistration.objects.select_related("partner", "account").get(pk=registration.pk),
+                approve=True,
+                note=note,
+                opportunity=deals[deal_key] if deal_key else None,
+            )
+        elif outcome == "expired":
+            # Registered a quarter ago; its window ended ten days ago and the project is free again.
+            DealRegistration.objects.filter(pk=registration.pk).update(
+                created_at=timezone.now() - timedelta(days=100), expires_on=today - timedelta(days=days)
+            )

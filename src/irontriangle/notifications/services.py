@@ -96,6 +96,14 @@ EVENT_KINDS = [
     "evidence.uploaded",
     "evidence.removed",
     "collection_action.logged",
+    "resource_request.raised",
+    "resource_request.assigned",
+    "resource_request.declined",
+    "resource_request.done",
+    "resource_request.escalated",
+    "deal_registration.submitted",
+    "deal_registration.approved",
+    "deal_registration.rejected",
 ]
 
 RETRY_BASE_SECONDS = 30

@@ -24,6 +24,8 @@ class UnitSegment(models.TextChoices):
 
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    # A partner's login (SPEC §1): it sees its registrations and the deals shared with it, nothing else.
+    is_external = models.BooleanField(_("external partner user"), default=False)
 
     history = HistoricalRecords(excluded_fields=["last_login", "password"])
 

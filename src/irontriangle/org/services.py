@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -63,6 +64,26 @@ def unit_move(*, unit: OrgUnit, new_parent: OrgUnit | None) -> OrgUnit:
     return unit
 
 
+def new_user(*, username: str, password: str, display_name: str = "", email: str = "", **flags: Any) -> User:
+    """An unsaved user with its password set, once the username is free and the password strong enough;
+    every way of making a login (colleague or partner) goes through it."""
+    errors: list[FieldError] = []
+    if not username:
+        errors.append(FieldError("username", "required", _("This field is required.")))
+    elif User.objects.filter(username__iexact=username).exists():
+        errors.append(FieldError("username", "taken", _("This username is taken.")))
+    candidate = User(username=username, email=email, display_name=display_name, **flags)
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        errors.extend(FieldError("password", "weak_password", message) for message in exc.messages)
+    if errors:
+        raise InvalidInput(errors)
+    candidate.set_password(password)
+    validate(candidate, exclude=["password"])
+    return candidate
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -75,23 +96,13 @@ def user_create(
     manager_of: Sequence[str] = (),
     primary_unit_code: str | None = None,
 ) -> User:
-    errors: list[FieldError] = []
-    if User.objects.filter(username__iexact=username).exists():
-        errors.append(FieldError("username", "taken", _("This username is taken.")))
-    candidate = User(username=username, email=email, display_name=display_name)
-    try:
-        validate_password(password, candidate)
-    except ValidationError as exc:
-        errors.extend(FieldError("password", "weak_password", message) for message in exc.messages)
-    if errors:
-        raise InvalidInput(errors)
+    candidate = new_user(
+        username=username, password=password, display_name=display_name, email=email, is_staff=is_admin
+    )
+    candidate.is_superuser = is_admin
     all_codes = list(dict.fromkeys([*unit_codes, *manager_of]))
     units = _units_by_code(list(dict.fromkeys(unit_codes)), "unit_codes")
     units.update(_units_by_code([code for code in dict.fromkeys(manager_of) if code not in units], "manager_of"))
-    candidate.is_staff = is_admin
-    candidate.is_superuser = is_admin
-    candidate.set_password(password)
-    validate(candidate, exclude=["password"])
     candidate.save()
     primary = primary_unit_code or (all_codes[0] if all_codes else None)
     if primary and primary not in units:

@@ -39,14 +39,25 @@ def opportunity_scope(viewer: Viewer, *, prefix: str = "") -> Q:
         return Q()
     if viewer.user_id is None:
         return Q(pk__in=[])
+    from irontriangle.resources.models import Assignment
+
     key = OuterRef(f"{prefix}pk")
+    if viewer.external:
+        # A partner's login sees the deals it was explicitly shared on, as a partner member of the team.
+        shared = OpportunityTeamMember.objects.filter(
+            opportunity_id=key, user_id=viewer.user_id, role=OpportunityRole.PARTNER
+        )
+        return Q(Exists(shared))
     on_team = OpportunityTeamMember.objects.filter(opportunity_id=key, user_id=viewer.user_id)
     holds_split = Split.objects.filter(opportunity_id=key, user_id=viewer.user_id)
+    # Presales people assigned through a request see the deal they serve, while the assignment runs.
+    serving = Assignment.objects.filter(request__opportunity_id=key, user_id=viewer.user_id, is_active=True)
     scope = (
         account_scope(viewer, prefix=f"{prefix}account__")
         | Q(**{f"{prefix}owner_id": viewer.user_id})
         | Q(Exists(on_team))
         | Q(Exists(holds_split))
+        | Q(Exists(serving))
     )
     if viewer.managed_paths:
         # A unit holding a split, or leading the deal, brings it before that unit's managers.

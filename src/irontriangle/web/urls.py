@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("irontriangle.relationships.urls_activity")),
     path("", include("irontriangle.pipeline.urls")),
     path("", include("irontriangle.collections.urls")),
+    path("", include("irontriangle.resources.urls")),
     path("notifications/", include("irontriangle.notifications.urls")),
     path("profile/", include("irontriangle.org.urls")),
 ]

@@ -21,6 +21,8 @@ LATEST_NOTIFICATIONS = 5
 @web_view
 def home(request: HttpRequest) -> HttpResponse:
     who = viewer(request)
+    if who.external:
+        return redirect("partner-portal")
     mix = account_mix(who)
     chinese = (get_language() or "").startswith("zh")
     latest = notifications_of(who).order_by("-id")[:LATEST_NOTIFICATIONS]

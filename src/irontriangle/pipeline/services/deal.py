@@ -17,6 +17,7 @@ from irontriangle.pipeline.models import (
     Competitor,
     Guide,
     Opportunity,
+    OpportunityRole,
     OpportunityTeamMember,
     PainChainLink,
     Split,
@@ -51,6 +52,10 @@ def opportunity_team_add(
 ) -> OpportunityTeamMember:
     require_opportunity_editor(viewer, opportunity)
     user = _user(user_id)
+    if user.is_external and role != OpportunityRole.PARTNER:
+        raise InvalidInput.single(
+            "role", "external_user", _("A partner's login joins a deal's team only as a partner member.")
+        )
     if OpportunityTeamMember.objects.filter(opportunity=opportunity, user=user, role=role).exists():
         raise Conflict(_("This person already holds this role on the deal."), code="already_member")
     member = OpportunityTeamMember(opportunity=opportunity, user=user, role=role)

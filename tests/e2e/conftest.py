@@ -62,6 +62,13 @@ def browser() -> Iterator[Any]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def page_width(page: Any) -> int:
+    """The document's width once the page has finished loading: a stylesheet still on its way (a slow
+    server under load) would otherwise be measured as missing."""
+    page.wait_for_load_state("load")
+    return int(page.evaluate("document.documentElement.scrollWidth"))
+
+
 class Session:
     """One browser context (its own cookies) pointed at the live server."""
 

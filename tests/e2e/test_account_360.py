@@ -7,7 +7,7 @@ import re
 import pytest
 
 from irontriangle.accounts.models import Account, KaProfileRule, OwnershipRequest
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, page_width
 from tests.factories import add_to_team, make_account, make_user, strengthen
 
 pytestmark = [pytest.mark.e2e]
@@ -110,7 +110,7 @@ def test_the_account_360_page(transactional_db, org, group, open_session, langua
     phone = signed_in(open_session, "ar", language, PHONE)
     phone.goto(f"/accounts/{province.pk}/")
     phone.page.locator("[data-testid=matrix-card] canvas").first.wait_for()
-    assert phone.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(phone.page) <= PHONE["width"]
     phone.shot(f"account-360-phone-{language}")
 
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from irontriangle.accounts.models import Account, OwnershipRequest
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, page_width
 from tests.e2e.test_accounts_flow import credit_code
 from tests.factories import add_to_team, make_account, make_user, strengthen
 
@@ -121,13 +121,13 @@ def test_phone_list_with_filters(transactional_db, org, portfolio, open_session,
         session.switch_language(language)
     session.goto("/accounts/")
     assert not page.locator("#id_matrix_class").is_visible()  # filters fold away on a phone
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(page) <= PHONE["width"]
     session.shot(f"list-phone-filters-closed-{suffix(language)}")
     page.click("[data-testid=filter-toggle]")
     page.locator("#account-filter-fields.show").wait_for()
     page.check("#id_missing_triangle")
     expect_rows(page, {"问题客户", "华东成长客户"})
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(page) <= PHONE["width"]
     session.shot(f"list-phone-filters-{suffix(language)}")
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from irontriangle.accounts.credit_code import ALPHABET, check_character
+from tests.e2e.conftest import page_width
 from tests.factories import make_account
 
 pytestmark = [pytest.mark.e2e]
@@ -127,12 +128,12 @@ def test_phone_renders_the_list(transactional_db, org, open_session):
     assert page.locator(".navbar-toggler").is_visible()
     assert page.locator("text=移动端客户 2").is_visible()
     # No sideways scrolling on a phone: the table turns into cards.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(page) <= 390
     session.shot("list-phone-en")
     with page.expect_navigation():
         page.click("text=移动端客户 1")
     page.wait_for_load_state()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(page) <= 390
     session.shot("detail-phone-en")
     session.goto("/accounts/")
     page.click(".navbar-toggler")

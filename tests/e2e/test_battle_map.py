@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.collections.web.battle_data import build
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import DESKTOP, PHONE, page_width
 from tests.pipeline.web.board_data import ensure_processes
 
 pytestmark = [pytest.mark.e2e]
@@ -45,7 +45,7 @@ def test_battle_map_filters(battle, org, open_session, language):
     expect(page.locator("[data-testid=bucket-card]")).to_have_count(5)
     expect(page.locator("[data-testid=total-outstanding]")).to_have_text("780,000")
     expect(page.locator("[data-testid=battle-row][data-status=overdue] [data-testid=evidence] .bi")).to_have_count(2)
-    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    assert page_width(page) <= DESKTOP["width"]
     session.shot(f"battle-map-{suffix}")
 
     # Typing searches live; the filters land in the address bar and in the export link.
@@ -123,7 +123,7 @@ def test_measures_page(battle, org, open_session, language):
     expect(page.locator("[data-testid=ageing-chart] svg")).to_be_visible()
     expect(page.locator("[data-testid=dso-explained]")).to_be_visible()
     expect(page.locator("[data-testid=cycle-row]")).to_have_count(1)
-    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    assert page_width(page) <= DESKTOP["width"]
     session.shot(f"collection-measures-{suffix}")
     page.click("[data-testid=group-fr]")
     expect(page).to_have_url(re.compile(r"group=fr"))
@@ -140,7 +140,7 @@ def test_pages_on_a_phone(battle, org, open_session):
     session.login("ar")
     session.goto("/battle-map/")
     expect(rows(page)).to_have_count(5)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(page) <= PHONE["width"]
     # Each row is a card: the header row is hidden, every cell carries its label.
     expect(page.locator("[data-testid=battle-table] thead")).to_be_hidden()
     session.shot("battle-map-phone")
@@ -148,13 +148,13 @@ def test_pages_on_a_phone(battle, org, open_session):
     page.locator("#battle-filter-fields.show").wait_for()  # the fold animates; wait for its end
     page.select_option("select[name=status]", "overdue")
     expect(rows(page)).to_have_count(2)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(page) <= PHONE["width"]
     session.shot("battle-map-phone-filtered")
     session.switch_language("zh-hans")
     expect(rows(page)).to_have_count(2)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(page) <= PHONE["width"]
     session.shot("battle-map-phone-zh")
     session.goto("/collections/measures/")
     expect(page.locator("[data-testid=monthly-chart] svg")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(page) <= PHONE["width"]
     session.shot("collection-measures-phone")

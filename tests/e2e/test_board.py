@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, page_width
 from tests.factories import make_account
 from tests.pipeline.web.board_data import ensure_processes, force, fulfil_verify, open_deal, quote
 
@@ -119,7 +119,7 @@ def test_pages_on_a_phone(transactional_db, org, pipeline, open_session):
     session.login("ar")
     session.goto("/opportunities/")
     expect(page.locator("[data-testid=opportunity-row]")).to_have_count(5)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(page) <= PHONE["width"]
     session.shot("opportunity-list-phone")
     session.goto("/opportunities/board/")
     expect(page.locator("[data-testid=board-column]").first).to_be_visible()
@@ -129,5 +129,5 @@ def test_pages_on_a_phone(transactional_db, org, pipeline, open_session):
     expect(column(page, "verify").locator("[data-testid=board-card]", has_text="移动大数据")).to_have_count(1)
     session.goto("/pipeline/funnel/")
     expect(page.locator("[data-testid=funnel-chart] svg").first).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(page) <= PHONE["width"]
     session.shot("funnel-phone")

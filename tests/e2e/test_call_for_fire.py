@@ -16,7 +16,7 @@ from irontriangle.pipeline import services as pipeline
 from irontriangle.pipeline.defaults import ensure_processes
 from irontriangle.resources.defaults import ensure_defaults
 from irontriangle.resources.models import DealRegistration, ResourceRequest
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import DESKTOP, PHONE, page_width
 from tests.factories import PASSWORD, make_opportunity
 from tests.resources.conftest import centre, partners, raise_request, tier1_deal
 
@@ -108,7 +108,7 @@ def test_the_head_assigns_from_the_queue(world, open_session, language):
     expect(matches).to_have_count(3)
     expect(matches.first).to_have_attribute("data-resource", str(centre["match_res"].pk))
     session.shot(f"cff-queue-{suffix(language)}")
-    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    assert page_width(page) <= DESKTOP["width"]
     matches.first.locator("[data-testid=assign]").click()
     answered = page.locator(f"#queue-row-{item.pk}[data-answered='1']")
     expect(answered).to_contain_text("SE_MATCH")
@@ -226,9 +226,9 @@ def test_every_page_fits_the_screen(world, open_session, viewport):
     for key, path in pages.items():
         response = session.goto(path)
         assert response.status == 200, path
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = page_width(page)
         assert width <= viewport["width"], (path, width)
         session.shot(f"cff-{key}-{name}")
     other = signed_in(open_session, "alpha_user", "zh-hans", viewport, password=PARTNER_PASSWORD, landing="/partner/")
-    assert other.page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert page_width(other.page) <= viewport["width"]
     other.shot(f"cff-portal-{name}")

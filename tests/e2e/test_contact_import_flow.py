@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from irontriangle.relationships.models import Contact
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, page_width
 from tests.relationships.test_contact_import_views import gbk_upload, rows
 
 pytestmark = [pytest.mark.e2e]
@@ -52,5 +52,5 @@ def test_the_list_header_fits_a_phone(transactional_db, org, team_account, open_
     session.login("sr")
     session.goto("/contacts/")
     assert session.page.locator("[data-testid=import-contacts]").is_visible()
-    assert session.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(session.page) <= PHONE["width"]
     session.shot("contact-list-phone")

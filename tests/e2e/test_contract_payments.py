@@ -12,7 +12,7 @@ from irontriangle.collections.models import Payment, PaymentMilestone
 from irontriangle.collections.services import sign_off_add
 from irontriangle.common.access import viewer_of
 from tests.conftest import install_configuration_defaults
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, page_width
 from tests.factories import add_to_team, make_account, make_contact, make_contract, make_opportunity, make_user
 from tests.pipeline.api.conftest import add_member
 
@@ -136,7 +136,7 @@ def test_recording_a_payment_on_a_phone(org, contract, open_session):
     session.login("ar")
     page = session.page
     session.goto(f"/contracts/{contract.pk}/")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(page) <= PHONE["width"]
     session.shot("contract-page-phone")
     modal, _down_milestone = _record(session, contract, too_much="999999")
     # The modal takes the whole screen of a phone, with the refusal beside the amount.
@@ -147,12 +147,12 @@ def test_recording_a_payment_on_a_phone(org, contract, open_session):
     with page.expect_navigation():
         modal.locator("[data-testid=payment-save]").click()
     assert page.locator("[data-testid=payment-row]").count() == 1
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(page) <= PHONE["width"]
     session.shot("contract-payment-recorded-phone")
 
     session.switch_language("zh-hans")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(page) <= PHONE["width"]
     session.shot("contract-page-zh-phone")
     session.goto("/contracts/")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(page) <= PHONE["width"]
     session.shot("contract-list-phone")

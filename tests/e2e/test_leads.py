@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from irontriangle.common.access import viewer_of
 from irontriangle.pipeline.models import Lead, LeadFollowUp, Opportunity
 from irontriangle.pipeline.services import lead_convert
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import DESKTOP, PHONE, page_width
 from tests.factories import make_account, make_contact, make_lead
 
 pytestmark = [pytest.mark.e2e]
@@ -33,7 +33,7 @@ def assert_no_sideways_scroll(page, viewport) -> None:
     """Nothing of the page's own content is wider than the window. On a desktop the shared navigation bar
     is left out: it is not this page's, and its width depends on which sections are installed."""
     if viewport is PHONE:
-        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        assert page_width(page) <= viewport["width"]
     assert page.evaluate(
         "(() => { const m = document.querySelector('main'); return m.scrollWidth <= m.clientWidth; })()"
     )

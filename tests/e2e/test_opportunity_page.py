@@ -10,7 +10,7 @@ from irontriangle.common.access import viewer_of
 from irontriangle.pipeline import services
 from irontriangle.pipeline.defaults import install_processes
 from irontriangle.pipeline.models import ChecklistItem, Opportunity, PipelineSettings, SalesProcess, Stage
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, page_width
 from tests.factories import add_to_team, make_account, make_contact
 
 pytestmark = [pytest.mark.e2e]
@@ -105,7 +105,7 @@ def test_the_opportunity_page_in_chinese_and_on_a_phone(org, deal, open_session)
     for testid in ("deal-figures", "checklist", "deal-team", "guides", "competitors", "pain-chain", "quotes", "splits"):
         assert page.locator(f"[data-testid={testid}]").count() == 1, testid
     assert page.locator("[data-testid=quote-cost]").count() == 1  # the AR sees the cost too
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(page) <= PHONE["width"]
     session.shot("opportunity-page-zh-phone")
 
 

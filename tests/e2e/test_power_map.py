@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from irontriangle.relationships.models import Contact
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, page_width
 from tests.factories import add_owner, add_to_team, log_interaction, make_account, make_contact
 
 pytestmark = [pytest.mark.e2e]
@@ -107,7 +107,7 @@ def test_the_power_map_and_the_nine_grid(transactional_db, org, account, open_se
     phone.login("ar")
     phone.goto(f"/accounts/{account.pk}/#relationships")
     phone.page.locator("[data-testid=power-map] canvas").first.wait_for()
-    assert phone.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(phone.page) <= PHONE["width"]
     phone.shot("power-map-phone")
 
 

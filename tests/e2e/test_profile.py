@@ -7,7 +7,7 @@ import pytest
 from irontriangle.org.models import ApiToken
 from irontriangle.org.services import token_create
 from tests.conftest import ApiClient
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, page_width
 
 pytestmark = [pytest.mark.e2e]
 
@@ -74,5 +74,5 @@ def test_profile_on_a_phone(transactional_db, org, open_session):
     raw = _create_token(page, "手机上的脚本")
     assert raw.startswith("it_")
     session.shot("profile-phone")
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= PHONE["width"], "the page scrolls sideways on a phone"

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,8 @@ from irontriangle.common.apitools import Id, ListOut, SafeStr, actor, expected_v
 from irontriangle.common.errors import InvalidInput
 from irontriangle.common.history import history_of
 from irontriangle.common.pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page
-from irontriangle.org.models import OrgUnit, User
+from irontriangle.org.models import OrgUnit
+from irontriangle.org.selectors import users_visible
 from irontriangle.pipeline.models import Opportunity
 from irontriangle.pipeline.selectors import opportunities_visible
 from irontriangle.resources import reports, selectors, services
@@ -134,7 +136,7 @@ def create_resource(request: HttpRequest, payload: ResourceIn) -> Any:
     who = viewer(request)
     user = partner = None
     if data.get("user_id"):
-        user = User.objects.filter(pk=data["user_id"], is_active=True).first()
+        user = users_visible(who).filter(pk=data["user_id"]).first()
         if user is None:
             raise InvalidInput.single("user_id", "unknown_user", _("Unknown colleague."))
     if data.get("partner_id"):
@@ -316,7 +318,7 @@ class PartnerFiltersIn(Schema):
 def list_partners(request: HttpRequest, filters: Query[PartnerFiltersIn]) -> Any:
     queryset = selectors.partners_visible(viewer(request))
     if filters.q:
-        queryset = queryset.filter(name__icontains=filters.q) | queryset.filter(name_en__icontains=filters.q)
+        queryset = queryset.filter(Q(name__icontains=filters.q) | Q(name_en__icontains=filters.q))
     if filters.type:
         queryset = queryset.filter(type=filters.type)
     if filters.tier:
@@ -439,7 +441,7 @@ def list_registrations(request: HttpRequest, filters: Query[RegistrationFiltersI
         live = live_q(timezone.localdate())
         queryset = queryset.filter(live) if filters.live else queryset.exclude(live)
     if filters.q:
-        queryset = queryset.filter(project__icontains=filters.q) | queryset.filter(customer_name__icontains=filters.q)
+        queryset = queryset.filter(Q(project__icontains=filters.q) | Q(customer_name__icontains=filters.q))
     page = keyset_page(queryset, order="-created_at", cursor=filters.cursor, limit=filters.limit)
     return {
         "items": [registration_out(r, external=who.external) for r in page.items],

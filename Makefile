@@ -11,14 +11,14 @@ BASE_STAMP   := $(VENV)/.base-installed
 DEV_STAMP    := $(VENV)/.dev-installed
 ASSETS_STAMP := node_modules/.assets-copied
 
-.PHONY: run test install install-dev assets migrate demo lint typecheck migrations-check pytest fuzz lock messages clean
+.PHONY: run test install install-dev assets migrate demo lint typecheck migrations-check pytest fuzz bench-smoke lock messages clean
 
 run: install assets migrate
 	$(BIN)/irontriangle demo --if-empty
 	$(BIN)/irontriangle collectstatic --no-input -v0
 	$(BIN)/irontriangle serve --host $(HOST) --port $(PORT)
 
-test: install-dev assets lint typecheck migrations-check pytest fuzz
+test: install-dev assets lint typecheck migrations-check pytest fuzz bench-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ pytest: install-dev assets
 
 fuzz: install-dev assets
 	$(BIN)/python scripts/fuzz_api.py
+
+# Seed scale S and run the benchmark briefly; the full runs are by hand (docs/performance.md).
+bench-smoke: install-dev assets
+	$(BIN)/python scripts/bench_smoke.py
 
 # Re-pin every dependency after editing pyproject.toml.
 lock: $(BIN)/python

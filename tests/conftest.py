@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
@@ -172,3 +174,24 @@ def _configuration_rows(request: Any) -> None:
         return
     request.getfixturevalue("db")
     install_configuration_defaults()
+
+
+def race(calls: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+    """Run each call in its own thread, released together; the answers by name."""
+    barrier = threading.Barrier(len(calls))
+    answers: dict[str, Any] = {}
+
+    def run(name: str) -> None:
+        try:
+            barrier.wait(timeout=10)
+            answers[name] = calls[name]()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert set(answers) == set(calls), f"a thread did not answer: {answers}"
+    return answers

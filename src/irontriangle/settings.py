@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+if envconfig.env_bool("IRONTRIANGLE_BENCH_TIMING", False):
+    MIDDLEWARE.insert(0, "irontriangle.bench.timing.ServerTimingMiddleware")
 
 ROOT_URLCONF = "irontriangle.urls"
 WSGI_APPLICATION = "irontriangle.wsgi.application"

@@ -1,9 +1,11 @@
-"""The permission walker: every object route of the OpenAPI document answers an outsider 404.
+"""The permission walker: every object route of the OpenAPI document answers an outsider and a partner
+login 404, and answers the account team and the manager above with the record.
 
 Object routes are the paths with a path parameter. ROUTES maps each path template to a fixture that
 yields real ids of records the outsider cannot see (and a valid body where the method takes one), so
 the answer tests access, not input validation. A new object route without an entry here makes
-`test_every_object_route_has_an_entry` fail: add the route's fixture with its step.
+`test_every_object_route_has_an_entry` fail: add the route's fixture with its step. Exports, downloads,
+history and mass operations are walked in test_access_bulk.py.
 """
 
 from __future__ import annotations
@@ -688,37 +690,85 @@ def test_every_object_route_has_an_entry(openapi):
     assert not stale, f"ROUTES names paths the API no longer has: {stale}"
 
 
-def test_outsider_gets_404_on_every_object_route(org, openapi, request):
-    clients: dict[str, ApiClient] = {"outsider": api_as(org["outsider"])}
+def _call(client: ApiClient, route: ObjectRoute, path: str, method: str, operation: dict[str, Any]) -> Any:
+    names = set(re.findall(r"{(\w+)}", path))
+    assert names <= set(route.params), f"{path}: the fixture gives no value for {names - set(route.params)}"
+    url = path.format(**route.params)
+    if "requestBody" in operation:
+        body = _body_for(route, method, path)
+        if isinstance(body, Multipart):
+            return client.upload(url, body)
+        return getattr(client, method)(url, body)
+    return getattr(client, method)(url)
+
+
+def _walk_expecting_404(openapi, request, login_for: Any) -> None:
+    """Every method of every object route, as the user `login_for(route)` names: 404 `not_found`."""
+    from irontriangle.org.models import User
+
+    clients: dict[str, ApiClient] = {}
     failures: list[str] = []
     calls = 0
     for path, method, operation in _operations(openapi):
         if not _is_object_route(path) or path not in ROUTES:
             continue
         route: ObjectRoute = request.getfixturevalue(ROUTES[path])
-        names = set(re.findall(r"{(\w+)}", path))
-        assert names <= set(route.params), f"{path}: the fixture gives no value for {names - set(route.params)}"
-        url = path.format(**route.params)
-        if route.outsider not in clients:
-            from irontriangle.org.models import User
-
-            clients[route.outsider] = api_as(User.objects.get(username=route.outsider))
-        outsider = clients[route.outsider]
-        if "requestBody" in operation:
-            body = _body_for(route, method, path)
-            if isinstance(body, Multipart):
-                response = outsider.upload(url, body)
-            else:
-                response = getattr(outsider, method)(url, body)
-        else:
-            response = getattr(outsider, method)(url)
+        username = login_for(route)
+        if username not in clients:
+            clients[username] = api_as(User.objects.get(username=username))
+        response = _call(clients[username], route, path, method, operation)
         calls += 1
         if response.status_code != 404 or response.json().get("code") != "not_found":
-            failures.append(f"{method.upper()} {url} → {response.status_code} {response.content[:200]!r}")
+            failures.append(f"{username}: {method.upper()} {path} → {response.status_code} {response.content[:200]!r}")
 
     assert calls >= len(ROUTES)
     assert not failures, "\n".join(failures)
+
+
+def test_outsider_gets_404_on_every_object_route(org, openapi, request):
+    _walk_expecting_404(openapi, request, lambda route: route.outsider)
     _assert_untouched(org, request)
+
+
+def test_a_partner_login_gets_404_on_every_object_route(org, openapi, request):
+    """An external user sees its own registrations and shared deals; none of these records is either."""
+    request.getfixturevalue("directory_route")  # creates the partner login `other_partner`
+    _walk_expecting_404(openapi, request, lambda route: "other_partner")
+    _assert_untouched(org, request)
+
+
+# Who reads each fixture's records: the account team (the AR owns them, the SR sits on the team) and the
+# manager of the region above; the administrator's own webhooks only to administrators; another person's
+# notification to nobody else; the directories to every colleague; an ownership request to who asked, the
+# account's owner and the managers of the units it moves between (not the rest of the team).
+READERS: dict[str, tuple[str, ...]] = {
+    "hidden_ownership_route": ("ar", "manager"),
+    "webhook_route": ("admin",),
+    "others_notification_route": ("sr",),
+    "trashed_account_route": ("ar",),
+    "directory_route": ("ar", "sr", "manager", "outsider"),
+}
+TEAM_READERS = ("ar", "sr", "manager")
+
+
+def test_the_team_and_the_manager_above_read_every_object_route(org, openapi, request):
+    """The other side of the outsider walk: the same records answer 200 to the people who may see them,
+    so the 404s above are about access and not about broken fixtures."""
+    clients = {name: api_as(org[name]) for name in ("ar", "sr", "manager", "outsider", "admin")}
+    failures: list[str] = []
+    reads = 0
+    for path, method, operation in _operations(openapi):
+        if method != "get" or not _is_object_route(path):
+            continue
+        fixture = ROUTES[path]
+        route: ObjectRoute = request.getfixturevalue(fixture)
+        for who in READERS.get(fixture, TEAM_READERS):
+            response = _call(clients[who], route, path, method, operation)
+            reads += 1
+            if response.status_code != 200:
+                failures.append(f"{who}: GET {path} → {response.status_code} {response.content[:200]!r}")
+    assert reads > 50
+    assert not failures, "\n".join(failures)
 
 
 def _assert_untouched(org, request) -> None:

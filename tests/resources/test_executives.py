@@ -3,6 +3,8 @@ executive involvement per account is reported."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from irontriangle.common.access import viewer_of
 from irontriangle.resources.services import resource_create
 from tests.conftest import api_as
@@ -24,7 +26,7 @@ def test_an_executive_request_proposes_executives_and_is_reported(org, centre, t
             "opportunity_id": tier1_deal.pk,
             "kind": "executive_sponsor",
             "hours": 2,
-            "needed_by": str(tier1_deal.created_at.date()),
+            "needed_by": str(timezone.localdate(tier1_deal.created_at)),
             "success_criteria": "总经理与客户CIO会面,确认战略合作",
         },
     )

@@ -201,6 +201,7 @@ class Contract(BusinessModel):
         indexes = [
             models.Index(fields=["ar", "signed_on"], name="contract_ar_signed"),
             models.Index(fields=["fr", "signed_on"], name="contract_fr_signed"),
+            models.Index(fields=["signed_on", "id"], name="contract_signed_id"),
         ]
 
     def __str__(self) -> str:

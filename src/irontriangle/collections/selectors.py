@@ -111,21 +111,22 @@ def filtered_contracts(viewer: Viewer, filters: ContractFilters) -> QuerySet[Con
 
 
 def with_collected(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
-    """Annotate `received` and `down_payment` (sums over the live milestones) for lists of contracts."""
+    """Annotate `received` and `down_payment` (sums over the live milestones) for lists of contracts.
+
+    Correlated subqueries rather than a join with GROUP BY: a page of 50 then sums 50 contracts' milestones
+    instead of grouping every visible contract before the page is cut.
+    """
     from decimal import Decimal
 
-    from django.db.models import Case, DecimalField, Sum, Value, When
+    from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
     from django.db.models.functions import Coalesce
 
-    def total(expression: Any, condition: Q) -> Coalesce:
-        summed = Sum(Case(When(condition, then=expression), default=Value(Decimal("0"))), output_field=DecimalField())
-        return Coalesce(summed, Value(Decimal("0")), output_field=DecimalField())
+    def total(column: str, **conditions: Any) -> Coalesce:
+        rows = PaymentMilestone.objects.filter(contract_id=OuterRef("pk"), **conditions).order_by()
+        summed = rows.values("contract_id").annotate(total=Sum(column)).values("total")
+        return Coalesce(Subquery(summed, output_field=DecimalField()), Value(Decimal("0")), output_field=DecimalField())
 
-    alive = Q(milestones__deleted_at__isnull=True)
-    return queryset.annotate(
-        received=total("milestones__received", alive),
-        down_payment=total("milestones__amount", alive & Q(milestones__kind="down_payment")),
-    )
+    return queryset.annotate(received=total("received"), down_payment=total("amount", kind="down_payment"))
 
 
 def contracts_page(viewer: Viewer, filters: ContractFilters, *, cursor: str | None, limit: int) -> Page[Contract]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -162,6 +163,21 @@ def install_error_handlers(api: NinjaAPI) -> None:
                 },
             )
         return _json(api, request, status, {"code": "error", "detail": str(exc), "errors": []})
+
+    @api.exception_handler(RequestDataTooBig)
+    def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        # Django would answer its own HTML 400: API clients get the error format and the right status.
+        detail = _("The request body is too large.")
+        payload = {
+            "code": "body_too_large",
+            "detail": detail,
+            "errors": [{"field": "body", "code": "body_too_large", "message": detail}],
+        }
+        return _json(api, request, 413, payload)
+
+    @api.exception_handler(TooManyFieldsSent)
+    def too_many_fields(request: HttpRequest, exc: TooManyFieldsSent) -> HttpResponse:
+        return domain_error(request, InvalidInput.single("body", "too_many_fields", _("Too many fields were sent.")))
 
     @api.exception_handler(IntegrityError)
     def integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -39,3 +41,8 @@ class BusinessModel(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        from irontriangle.common.checks import validate_constraints
+
+        validate_constraints(self, exclude)

@@ -74,8 +74,12 @@ def keyset_page(queryset: models.QuerySet[T], *, order: str, cursor: str | None,
             later = Q(**{f"{name}__{after}": value}) | Q(**{name: value, f"pk__{after}": pk})
             if field.null:
                 later |= Q(**{f"{name}__isnull": True})
+            else:
+                # The same rows, plus a plain range the planner can walk the (field, id) index with; without
+                # it SQLite sorts every visible row to find a deep page.
+                later &= Q(**{f"{name}__{after}e": value})
             queryset = queryset.filter(later)
-    rows = list(queryset[: limit + 1])
+    rows = _page_rows(queryset, limit + 1)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -83,3 +87,11 @@ def keyset_page(queryset: models.QuerySet[T], *, order: str, cursor: str | None,
         raw = getattr(last, field.attname)
         next_cursor = _encode(order, None if raw is None else field.value_to_string(last), last.pk)
     return Page(items=rows, next_cursor=next_cursor)
+
+
+def _page_rows(queryset: models.QuerySet[T], count: int) -> list[T]:
+    """The page's ids chosen by the filter and order alone, then those rows with everything they show, in
+    one statement. Joined only for display (stage, owner, unit...), the tables otherwise lead SQLite's
+    planner to sort every visible row before it can cut the page; the ids subquery walks the order's index."""
+    ids = queryset.values("pk")[:count]
+    return list(queryset.filter(pk__in=ids))

@@ -447,6 +447,8 @@ class Opportunity(BusinessModel):
             models.Index(fields=["process", "stage"], name="opportunity_process_stage"),
             models.Index(fields=["owner"], name="opportunity_owner"),
             models.Index(fields=["expected_close"], name="opportunity_close"),
+            # The default order of the opportunity list: a page is read off this index, not sorted.
+            models.Index(fields=["updated_at", "id"], name="opportunity_updated_id"),
         ]
 
     HISTORY_HIDDEN_FIELDS = BusinessModel.HISTORY_HIDDEN_FIELDS | {

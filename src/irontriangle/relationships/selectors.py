@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import translation
 
 from irontriangle.accounts.models import Account
@@ -81,16 +81,14 @@ class ContactFilters:
     sort: str = "name"
 
 
-def _with_owner_counts(queryset: QuerySet[Contact]) -> QuerySet[Contact]:
-    from django.db.models import Count
-
-    return queryset.annotate(
-        backup_count=Count("owners", filter=Q(owners__is_primary=False), distinct=True),
-    )
+def _backup_exists() -> Exists:
+    # A correlated EXISTS, not a COUNT over a join: the latter groups every visible contact before a
+    # page of 50 can be cut from them.
+    return Exists(ContactOwner.objects.filter(contact_id=OuterRef("pk"), is_primary=False))
 
 
 def contacts_page(viewer: Viewer, filters: ContactFilters, *, cursor: str | None, limit: int) -> Page[Contact]:
-    queryset = _with_owner_counts(contacts_visible(viewer))
+    queryset = contacts_visible(viewer)
     if filters.q:
         term = filters.q.strip()
         queryset = queryset.filter(
@@ -110,7 +108,7 @@ def contacts_page(viewer: Viewer, filters: ContactFilters, *, cursor: str | None
     if filters.is_key is not None:
         queryset = queryset.filter(is_key=filters.is_key)
     if filters.no_backup is not None:
-        queryset = queryset.filter(**{"backup_count" if filters.no_backup else "backup_count__gt": 0})
+        queryset = queryset.filter(~_backup_exists() if filters.no_backup else _backup_exists())
     return keyset_page(queryset.prefetch_related(_owners_prefetch()), order=filters.sort, cursor=cursor, limit=limit)
 
 
@@ -255,7 +253,10 @@ def nine_grid(account: Account, contacts: list[Contact] | None = None) -> list[G
         for intimacy in LEVELS
         for support in LEVELS
     }
-    for contact in contacts if contacts is not None else account_contacts(account):
+    if contacts is None:
+        # Only key people are placed; an account with thousands of contacts has a few dozen of them.
+        contacts = list(contacts_with_owners(Contact.objects.filter(account=account, is_key=True)))
+    for contact in contacts:
         # Someone who left the customer is no relationship to manage any more (the risk radar hands them over).
         if contact.is_key and contact.status != ContactStatus.LEFT:
             cells[(contact.intimacy, contact.support)].contacts.append(contact)

@@ -104,6 +104,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000;PRAGMA cache_size=-20000;"
         ),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compilation pays off for hour-long analytics, not for the reports here: it added about 150 ms
+    # to a regional funnel at scale L that ran in well under a second without it. A list page with its
+    # display joins spans about twelve tables, more than PostgreSQL reorders by default (8): the battle
+    # map then joined all 1.2M milestones before keeping its 50 (docs/performance.md, decision 0013).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c jit=off -c join_collapse_limit=16 -c from_collapse_limit=16"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth ------------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Length, StrIndex
 from django.utils import timezone
 
+from irontriangle.accounts.credit_code import is_valid as is_credit_code
+from irontriangle.accounts.credit_code import normalise as normalise_code
 from irontriangle.accounts.models import (
     Account,
     AccountTeamMember,
@@ -18,7 +20,7 @@ from irontriangle.accounts.models import (
     PurchaseDriver,
     TeamRole,
 )
-from irontriangle.common.access import Viewer, get_visible
+from irontriangle.common.access import Viewer, get_visible, ids_union
 from irontriangle.common.pagination import Page, keyset_page
 from irontriangle.common.restricted import require_queryable
 
@@ -31,20 +33,27 @@ def active_team(today: Any = None) -> Q:
     return Q(ended_on__isnull=True) | Q(ended_on__gt=today)
 
 
+def account_id_sources(viewer: Viewer) -> list[QuerySet[Any, Any]]:
+    """The accounts that are the viewer's own, one indexed source each: owned, or on the team. Soft-deleted
+    rows are kept: callers filter the trash themselves. Only called for a signed-in viewer."""
+    uid = viewer.user_id or 0
+    return [
+        Account.all_objects.filter(owner_id=uid).values("pk"),
+        AccountTeamMember.objects.filter(active_team(), user_id=uid).values("account_id"),
+    ]
+
+
 def account_scope(viewer: Viewer, *, prefix: str = "") -> Q:
-    """The accounts a viewer may see, as a filter usable from any model that points at accounts."""
-    if viewer.read_all:
+    """The accounts a viewer may see, as a filter usable from any model that points at accounts: their own
+    (see `ids_union`) and, for a manager, those owned by a unit at or below theirs."""
+    if viewer.read_all or viewer.manages_every_unit:
         return Q()
     if viewer.user_id is None or viewer.external:
         return Q(pk__in=[])
-    on_team = AccountTeamMember.objects.filter(
-        active_team(), account_id=OuterRef(f"{prefix}pk"), user_id=viewer.user_id
-    )
-    return (
-        Q(**{f"{prefix}owner_id": viewer.user_id})
-        | Q(Exists(on_team))
-        | viewer.manager_scope(f"{prefix}owner_unit__path")
-    )
+    scope = Q(**{f"{prefix}pk__in": ids_union(*account_id_sources(viewer))})
+    if viewer.managed_paths:
+        scope |= Q(**{f"{prefix}owner_unit_id__in": viewer.managed_units()})
+    return scope
 
 
 def accounts_visible(viewer: Viewer) -> QuerySet[Account]:
@@ -106,9 +115,12 @@ def accounts_page(viewer: Viewer, filters: AccountFilters, *, cursor: str | None
     queryset = with_triangle(accounts_visible(viewer))
     if filters.q:
         term = filters.q.strip()
-        queryset = queryset.filter(
-            Q(name__icontains=term) | Q(legal_name__icontains=term) | Q(credit_code__iexact=term.upper())
-        )
+        if is_credit_code(term):
+            # A whole, valid credit code names one company: an exact lookup on its unique index, rather
+            # than a scan of every name for 18 characters no name contains.
+            queryset = queryset.filter(credit_code=normalise_code(term))
+        else:
+            queryset = queryset.filter(Q(name__icontains=term) | Q(legal_name__icontains=term))
     if filters.segment:
         queryset = queryset.filter(segment=filters.segment)
     if filters.tier:

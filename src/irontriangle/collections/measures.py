@@ -14,11 +14,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, DecimalField, Exists, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, Exists, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 
-from irontriangle.collections.models import PaymentMilestone
-from irontriangle.collections.selectors import contracts_visible, milestones_visible, payments_visible, with_collected
+from irontriangle.collections.models import MilestoneKind, PaymentMilestone
+from irontriangle.collections.selectors import contracts_visible, milestones_visible, payments_visible
 from irontriangle.collections.state import BUCKET_CODES, OUTSTANDING, bucket_q, unpaid_q
 from irontriangle.common.access import Viewer
 from irontriangle.common.money import quantize
@@ -147,17 +147,35 @@ class RatioRow:
 
 
 def down_payment_by(viewer: Viewer, group: str) -> list[RatioRow]:
-    """Over contracts that have a schedule: sum of down payments ÷ sum of contract amounts."""
-    key, label = (name.removeprefix("contract__") for name in GROUPS[group])
+    """Over contracts that have a schedule: sum of down payments ÷ sum of contract amounts.
+
+    Two grouped queries, one over the contracts and one over their down-payment milestones; summing per
+    contract in Python read every visible contract (2.2 s for the head of the company at scale L)."""
+    key = GROUPS[group][0]
+    contract_key, contract_label = (name.removeprefix("contract__") for name in GROUPS[group])
     scheduled = Exists(PaymentMilestone.objects.filter(contract_id=OuterRef("pk")))
-    contracts = with_collected(contracts_visible(viewer).filter(scheduled))
     totals: dict[Any, RatioRow] = {}
-    for row in contracts.values_list("pk", key, label, "amount", "down_payment"):
-        _pk, group_key, name, amount, down = row
-        entry = totals.setdefault(group_key, RatioRow(group_key, name or "", 0, ZERO, ZERO, None))
-        entry.contracts += 1
-        entry.amount += amount
-        entry.down_payment += down
+    contracts = (
+        contracts_visible(viewer)
+        .filter(scheduled)
+        .order_by()
+        .values(contract_key, contract_label)
+        .annotate(contracts=Count("pk"), amount=Sum("amount"))
+        .values_list(contract_key, contract_label, "contracts", "amount")
+    )
+    for group_key, name, count, amount in contracts:
+        totals[group_key] = RatioRow(group_key, name or "", count, amount or ZERO, ZERO, None)
+    down_payments = (
+        milestones_visible(viewer)
+        .filter(kind=MilestoneKind.DOWN_PAYMENT)
+        .order_by()
+        .values(key)
+        .annotate(total=Sum("amount"))
+        .values_list(key, "total")
+    )
+    for group_key, total in down_payments:
+        if group_key in totals:
+            totals[group_key].down_payment += total or ZERO
     for entry in totals.values():
         entry.ratio = down_payment_ratio(entry.amount, entry.down_payment)
     return sorted(totals.values(), key=lambda entry: -entry.amount)

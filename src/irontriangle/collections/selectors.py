@@ -22,21 +22,29 @@ from irontriangle.collections.models import (
     SignOff,
 )
 from irontriangle.collections.state import bucket_q, status_q, with_state
-from irontriangle.common.access import Viewer, get_visible
+from irontriangle.common.access import Viewer, get_visible, ids_union
 from irontriangle.common.pagination import Page, keyset_page
-from irontriangle.pipeline.selectors import can_edit_opportunity, opportunity_scope
+from irontriangle.pipeline.selectors import can_edit_opportunity, managed_deals, opportunity_id_sources
 
 
 def contract_scope(viewer: Viewer, *, prefix: str = "") -> Q:
-    if viewer.finance or viewer.read_all:
+    """Contracts of the deals a viewer sees, and those naming them as AR or FR."""
+    if viewer.finance or viewer.read_all or viewer.manages_every_unit:
         return Q()
     if viewer.user_id is None:
         return Q(pk__in=[])
-    return (
-        opportunity_scope(viewer, prefix=f"{prefix}opportunity__")
-        | Q(**{f"{prefix}ar_id": viewer.user_id})
-        | Q(**{f"{prefix}fr_id": viewer.user_id})
-    )
+    contracts = Contract.all_objects
+    sources: list[QuerySet[Any, Any]] = [
+        contracts.filter(opportunity_id__in=source).values("pk") for source in opportunity_id_sources(viewer)
+    ]
+    sources += [
+        contracts.filter(ar_id=viewer.user_id).values("pk"),
+        contracts.filter(fr_id=viewer.user_id).values("pk"),
+    ]
+    scope = Q(**{f"{prefix}pk__in": ids_union(*sources)})
+    if viewer.managed_paths and not viewer.external:
+        scope |= managed_deals(viewer, f"{prefix}opportunity__")
+    return scope
 
 
 def contracts_visible(viewer: Viewer) -> QuerySet[Contract]:

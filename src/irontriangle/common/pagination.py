@@ -92,6 +92,7 @@ def keyset_page(queryset: models.QuerySet[T], *, order: str, cursor: str | None,
 def _page_rows(queryset: models.QuerySet[T], count: int) -> list[T]:
     """The page's ids chosen by the filter and order alone, then those rows with everything they show, in
     one statement. Joined only for display (stage, owner, unit...), the tables otherwise lead SQLite's
-    planner to sort every visible row before it can cut the page; the ids subquery walks the order's index."""
+    planner to sort every visible row before it can cut the page; the ids subquery walks the order's index.
+    The statement is wide: PostgreSQL is told to reorder joins of that many tables (settings.py)."""
     ids = queryset.values("pk")[:count]
     return list(queryset.filter(pk__in=ids))

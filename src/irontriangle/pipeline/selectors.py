@@ -10,8 +10,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from irontriangle.accounts.models import Account
-from irontriangle.accounts.selectors import account_scope
-from irontriangle.common.access import Viewer, get_visible
+from irontriangle.accounts.selectors import account_id_sources, account_scope
+from irontriangle.common.access import Viewer, get_visible, ids_union
 from irontriangle.common.errors import InvalidInput
 from irontriangle.common.pagination import Page, keyset_page
 from irontriangle.common.restricted import require_queryable
@@ -33,43 +33,62 @@ from irontriangle.pipeline.models import (
 # --- opportunities -----------------------------------------------------------------------------------
 
 
+def opportunity_id_sources(viewer: Viewer) -> list[QuerySet[Any, Any]]:
+    """The deals that are the viewer's own, one indexed source each (see `ids_union`): those of their own
+    accounts, and those whose owner, team, splits or presales assignment names them or, for a manager, a
+    split held by a unit they manage. Soft-deleted deals are kept: callers filter the trash themselves."""
+    from irontriangle.resources.models import Assignment
+
+    uid = viewer.user_id or 0  # only called for a signed-in viewer
+    if viewer.external:
+        # A partner's login sees the deals it was explicitly shared on, as a partner member of the team.
+        shared = OpportunityTeamMember.objects.filter(user_id=uid, role=OpportunityRole.PARTNER)
+        return [shared.values("opportunity_id")]
+    deals = Opportunity.all_objects
+    sources: list[QuerySet[Any, Any]] = [
+        deals.filter(account_id__in=source).values("pk") for source in account_id_sources(viewer)
+    ]
+    sources += [
+        deals.filter(owner_id=uid).values("pk"),
+        OpportunityTeamMember.objects.filter(user_id=uid).values("opportunity_id"),
+        Split.objects.filter(user_id=uid).values("opportunity_id"),
+        # Presales people assigned through a request see the deal they serve, while the assignment runs.
+        Assignment.objects.filter(user_id=uid, is_active=True).values("request__opportunity_id"),
+    ]
+    if viewer.managed_paths:
+        # A unit holding a split brings the deal before that unit's managers.
+        sources.append(Split.objects.filter(unit_id__in=viewer.managed_units()).values("opportunity_id"))
+    return sources
+
+
+def managed_deals(viewer: Viewer, prefix: str = "") -> Q:
+    """For a manager: deals of accounts owned by a unit they manage, or led by such a unit. A test on the
+    row, not a list of ids: a regional manager sees tens of thousands of deals, and a page ordered by date
+    finds its 50 sooner by walking the order's index than by listing them all first."""
+    return viewer.manager_scope(f"{prefix}account__owner_unit__path") | viewer.manager_scope(f"{prefix}lead_unit__path")
+
+
 def opportunity_scope(viewer: Viewer, *, prefix: str = "") -> Q:
     """Deals a viewer may see: those of accounts they see, plus those whose team or splits name them."""
-    if viewer.read_all:
+    if viewer.read_all or viewer.manages_every_unit:
         return Q()
     if viewer.user_id is None:
         return Q(pk__in=[])
-    from irontriangle.resources.models import Assignment
-
-    key = OuterRef(f"{prefix}pk")
-    if viewer.external:
-        # A partner's login sees the deals it was explicitly shared on, as a partner member of the team.
-        shared = OpportunityTeamMember.objects.filter(
-            opportunity_id=key, user_id=viewer.user_id, role=OpportunityRole.PARTNER
-        )
-        return Q(Exists(shared))
-    on_team = OpportunityTeamMember.objects.filter(opportunity_id=key, user_id=viewer.user_id)
-    holds_split = Split.objects.filter(opportunity_id=key, user_id=viewer.user_id)
-    # Presales people assigned through a request see the deal they serve, while the assignment runs.
-    serving = Assignment.objects.filter(request__opportunity_id=key, user_id=viewer.user_id, is_active=True)
-    scope = (
-        account_scope(viewer, prefix=f"{prefix}account__")
-        | Q(**{f"{prefix}owner_id": viewer.user_id})
-        | Q(Exists(on_team))
-        | Q(Exists(holds_split))
-        | Q(Exists(serving))
-    )
-    if viewer.managed_paths:
-        # A unit holding a split, or leading the deal, brings it before that unit's managers.
-        unit_split = Split.objects.filter(viewer.manager_scope("unit__path"), opportunity_id=key)
-        scope |= Q(Exists(unit_split)) | viewer.manager_scope(f"{prefix}lead_unit__path")
+    scope = Q(**{f"{prefix}pk__in": ids_union(*opportunity_id_sources(viewer))})
+    if viewer.managed_paths and not viewer.external:
+        scope |= managed_deals(viewer, prefix)
     return scope
 
 
-def opportunities_visible(viewer: Viewer) -> QuerySet[Opportunity]:
+def opportunities_in_scope(viewer: Viewer) -> QuerySet[Opportunity]:
+    """The deals a viewer may see, bare: for aggregates, which must not carry the joins a page needs."""
     if viewer.is_anonymous:
         return Opportunity.objects.none()
-    queryset = Opportunity.objects.filter(opportunity_scope(viewer), account__deleted_at__isnull=True).select_related(
+    return Opportunity.objects.filter(opportunity_scope(viewer), account__deleted_at__isnull=True)
+
+
+def opportunities_visible(viewer: Viewer) -> QuerySet[Opportunity]:
+    queryset = opportunities_in_scope(viewer).select_related(
         "account", "account__owner_unit", "process", "stage", "owner", "lead_unit"
     )
     return with_margin_visibility(queryset, viewer)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from irontriangle.common.access import viewer_of
-from irontriangle.pipeline.funnel import FunnelFilters, process_funnel
+from irontriangle.pipeline.funnel import FunnelFilters, funnels
 from irontriangle.pipeline.selectors import processes
 from tests.factories import make_account, make_user
 from tests.pipeline.web.board_data import force, open_deal
@@ -34,7 +34,7 @@ def history(org, team_account):
 
 def ka(viewer, **filters):
     process = next(process for process in processes() if process.code == "ka")
-    return process_funnel(viewer, process, FunnelFilters(**filters))
+    return funnels(viewer, [process], FunnelFilters(**filters))[0]
 
 
 def figures(funnel):

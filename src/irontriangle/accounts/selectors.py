@@ -52,7 +52,8 @@ def account_scope(viewer: Viewer, *, prefix: str = "") -> Q:
         return Q(pk__in=[])
     scope = Q(**{f"{prefix}pk__in": ids_union(*account_id_sources(viewer))})
     if viewer.managed_paths:
-        scope |= Q(**{f"{prefix}owner_unit_id__in": viewer.managed_units()})
+        # A test on the joined unit, not a list of ids: a manager sees whole regions (see `managed_deals`).
+        scope |= viewer.manager_scope(f"{prefix}owner_unit__path")
     return scope
 
 

@@ -9,8 +9,10 @@ of the rows the caller may see. Every term of the query must match.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Lookup, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 
 from irontriangle.relationships.models import Interaction
@@ -24,7 +26,21 @@ def search_terms(query: str) -> list[str]:
     return [term for term in query.split() if term][:MAX_TERMS]
 
 
-PG_QUERY = f"SELECT id FROM {Interaction._meta.db_table} WHERE search_text ILIKE %s"  # noqa: S608
+class TrigramContains(Lookup):
+    """`search_text ILIKE '%term%'` on the row itself, which the pg_trgm GIN index serves. Django's
+    `icontains` compares UPPER(search_text), which the index cannot serve. Written on the row, not as
+    `id IN (SELECT id … ILIKE)`, the planner may also test it while walking the date index or the
+    viewer's accounts, instead of joining the table to itself."""
+
+    lookup_name = "trigram_contains"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} ILIKE {rhs}", [*lhs_params, *rhs_params]
+
+
+TextField.register_lookup(TrigramContains)
 
 
 def _like_pattern(term: str) -> str:
@@ -44,9 +60,7 @@ def matching_interactions(queryset: QuerySet[Interaction], query: str) -> QueryS
             matches = RawSQL(FTS_QUERY, [_fts_phrase(term)])  # noqa: S611
             queryset = queryset.filter(pk__in=matches)
         elif connection.vendor == "postgresql":
-            # Django's icontains compares UPPER(search_text), which the trigram index on search_text cannot
-            # serve; ILIKE on the column itself can.
-            queryset = queryset.filter(pk__in=RawSQL(PG_QUERY, [_like_pattern(term)]))  # noqa: S611
+            queryset = queryset.filter(search_text__trigram_contains=_like_pattern(term))
         else:
             queryset = queryset.filter(Q(search_text__icontains=term))
     return queryset

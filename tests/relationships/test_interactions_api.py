@@ -325,3 +325,27 @@ def test_on_postgresql_the_search_uses_the_trigram_index(org, minutes):
     plan = matching_interactions(Interaction.all_objects.all(), "数字化转型").explain()
 
     assert "interaction_search_trgm" in plan, plan
+
+
+def test_search_pages_run_newest_first_across_the_recent_window(org, team_account):
+    # A search looks in the last month first and takes that page only when the month holds more than a
+    # page of matches; pages that reach past the month must continue without a gap or a repeat.
+    now = timezone.now().replace(microsecond=0)
+    ages = [1, 3, 5, 40, 400]  # days ago: three inside the month, two before it
+    logged = [
+        log_interaction(team_account, kind="visit", occurred_at=now - timedelta(days=age), minutes=f"讨论预算 第{n}次")
+        for n, age in enumerate(ages)
+    ]
+    log_interaction(team_account, kind="visit", occurred_at=now - timedelta(days=2), minutes="无关内容")
+    client = api_as(org["ar"])
+
+    seen, cursor = [], None
+    while True:
+        params = {"q": "讨论预算", "limit": 2, **({"cursor": cursor} if cursor else {})}
+        body = client.get("/interactions", params).json()
+        seen += [item["id"] for item in body["items"]]
+        cursor = body["next_cursor"]
+        if not cursor:
+            break
+
+    assert seen == [interaction.pk for interaction in logged]
